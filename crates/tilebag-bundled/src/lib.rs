@@ -18,12 +18,14 @@ pub const WORDS_GZ: &[u8] = include_bytes!("../data/scowl80.txt.gz");
 #[repr(C, align(16))]
 struct Aligned<B: ?Sized>(B);
 
-static PREBUILT: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/scowl80.tbx")));
+static PREBUILT: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/scowl80.tbx")));
 
 /// The bundled lexicon, used in place from the binary's data.
 #[must_use]
 pub fn scowl80() -> Lexicon {
-    Lexicon::from_static(&PREBUILT.0).expect("the bundled lexicon was built by this crate's build script")
+    Lexicon::from_static(&PREBUILT.0)
+        .expect("the bundled lexicon was built by this crate's build script")
 }
 
 #[cfg(test)]
@@ -32,8 +34,16 @@ mod tests {
     fn bundled_lexicon_loads_in_place() {
         let lexicon = super::scowl80();
         assert_eq!(lexicon.name(), super::NAME);
-        assert!((248_000..249_000).contains(&lexicon.word_count()), "{} words", lexicon.word_count());
-        assert_eq!(lexicon.as_bytes().as_ptr(), super::PREBUILT.0.as_ptr(), "not copied");
+        assert!(
+            (248_000..249_000).contains(&lexicon.word_count()),
+            "{} words",
+            lexicon.word_count()
+        );
+        assert_eq!(
+            lexicon.as_bytes().as_ptr(),
+            super::PREBUILT.0.as_ptr(),
+            "not copied"
+        );
         assert!(super::NOTICE.contains("Kevin Atkinson"));
     }
 }

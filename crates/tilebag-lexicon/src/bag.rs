@@ -34,20 +34,33 @@ impl TileBag {
 
     /// Reads a bag from lines of `letter count value`; `#` starts a comment.
     pub fn parse(text: &str) -> Result<TileBag, BagError> {
-        let mut bag = TileBag { counts: [0; 26], values: [0; 26], blanks: 0 };
+        let mut bag = TileBag {
+            counts: [0; 26],
+            values: [0; 26],
+            blanks: 0,
+        };
         let mut seen = 0u32;
         for (n, line) in text.lines().enumerate() {
-            let fail = |message: String| BagError { line: n + 1, message };
+            let fail = |message: String| BagError {
+                line: n + 1,
+                message,
+            };
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
             let fields: Vec<&str> = line.split_whitespace().collect();
             let [letter, count, value] = fields[..] else {
-                return Err(fail(format!("expected `letter count value`, found `{line}`")));
+                return Err(fail(format!(
+                    "expected `letter count value`, found `{line}`"
+                )));
             };
-            let count: u8 = count.parse().map_err(|_| fail(format!("count `{count}` is not a number from 0 to 255")))?;
-            let value: u8 = value.parse().map_err(|_| fail(format!("value `{value}` is not a number from 0 to 255")))?;
+            let count: u8 = count
+                .parse()
+                .map_err(|_| fail(format!("count `{count}` is not a number from 0 to 255")))?;
+            let value: u8 = value
+                .parse()
+                .map_err(|_| fail(format!("value `{value}` is not a number from 0 to 255")))?;
             if letter == "?" {
                 bag.blanks = count;
                 continue;
@@ -65,7 +78,10 @@ impl TileBag {
             bag.values[index] = value;
         }
         if seen == 0 {
-            return Err(BagError { line: text.lines().count().max(1), message: "the bag has no letters".into() });
+            return Err(BagError {
+                line: text.lines().count().max(1),
+                message: "the bag has no letters".into(),
+            });
         }
         Ok(bag)
     }
@@ -73,12 +89,18 @@ impl TileBag {
     /// Writes the bag in the form [`TileBag::parse`] reads.
     #[must_use]
     pub fn to_text(&self) -> String {
-        let mut text = String::new();
-        for i in 0..26 {
-            text.push_str(&format!("{} {} {}\n", char::from(b'A' + i as u8), self.counts[i], self.values[i]));
-        }
-        text.push_str(&format!("? {} 0\n", self.blanks));
-        text
+        let mut lines: Vec<String> = (0..26)
+            .map(|i| {
+                format!(
+                    "{} {} {}",
+                    char::from(b'A' + i as u8),
+                    self.counts[i],
+                    self.values[i]
+                )
+            })
+            .collect();
+        lines.push(format!("? {} 0", self.blanks));
+        lines.join("\n") + "\n"
     }
 
     /// How many tiles of the letter (0 for `A`) the bag holds.
@@ -123,9 +145,18 @@ mod tests {
     #[test]
     fn bad_bags_name_the_line() {
         let err = TileBag::parse("A 9 1\nB two 3\n").unwrap_err();
-        assert_eq!(err.to_string(), "tile bag, line 2: count `two` is not a number from 0 to 255");
+        assert_eq!(
+            err.to_string(),
+            "tile bag, line 2: count `two` is not a number from 0 to 255"
+        );
         assert_eq!(TileBag::parse("A 1 1\nA 1 1").unwrap_err().line, 2);
-        assert_eq!(TileBag::parse("AB 1 1").unwrap_err().message, "`AB` is not a letter A-Z or `?`");
-        assert_eq!(TileBag::parse("# nothing\n").unwrap_err().message, "the bag has no letters");
+        assert_eq!(
+            TileBag::parse("AB 1 1").unwrap_err().message,
+            "`AB` is not a letter A-Z or `?`"
+        );
+        assert_eq!(
+            TileBag::parse("# nothing\n").unwrap_err().message,
+            "the bag has no letters"
+        );
     }
 }

@@ -24,6 +24,8 @@ pub(crate) enum Section {
     Combinations,
     /// `u32` per alphagram: bit set of its letters.
     Masks,
+    /// `u128` per alphagram: its letter counts, four bits a letter (see [`crate::letters::packed_counts`]).
+    PackedCounts,
     /// `u32` per alphagram plus one: index of its first word.
     FirstWord,
     /// `u32` per alphagram: alphagram ids of each length sorted by key, for lookups.
@@ -42,7 +44,7 @@ pub(crate) enum Section {
     Definitions,
 }
 
-pub(crate) const SECTIONS: usize = 12;
+pub(crate) const SECTIONS: usize = 13;
 const HEADER: usize = 24 + SECTIONS * 16;
 
 /// Bytes that start on a 16-byte boundary, so columns can be viewed as integer slices.
@@ -62,7 +64,10 @@ impl AlignedBytes {
     /// `len` zero bytes, e.g. to read a file into.
     #[must_use]
     pub fn zeroed(len: usize) -> AlignedBytes {
-        AlignedBytes { words: vec![0; len.div_ceil(ALIGN)], len }
+        AlignedBytes {
+            words: vec![0; len.div_ceil(ALIGN)],
+            len,
+        }
     }
 
     /// A copy of `bytes`.
@@ -92,7 +97,9 @@ pub enum FormatError {
     #[error("not a tilebag lexicon (unknown file signature)")]
     NotALexicon,
     /// A lexicon written by another version of tilebag.
-    #[error("lexicon format version {found} is not supported (this tilebag reads version {VERSION}): import the word list again")]
+    #[error(
+        "lexicon format version {found} is not supported (this tilebag reads version {VERSION}): import the word list again"
+    )]
     Version {
         /// The version in the file.
         found: u32,
@@ -114,7 +121,11 @@ pub(crate) struct Writer {
 
 impl Writer {
     pub(crate) fn push<T: bytemuck::Pod>(&mut self, section: Section, column: &[T]) {
-        assert_eq!(self.sections.len(), section as usize, "sections are written in order");
+        assert_eq!(
+            self.sections.len(),
+            section as usize,
+            "sections are written in order"
+        );
         self.sections.push(bytemuck::cast_slice(column).to_vec());
     }
 
@@ -155,13 +166,15 @@ pub(crate) fn sections(bytes: &[u8]) -> Result<[Range<usize>; SECTIONS], FormatE
     if u32_at(12) != ENDIAN_MARK || u32_at(16) as usize != SECTIONS {
         return Err(damaged("unexpected header"));
     }
-    if bytes.as_ptr() as usize % ALIGN != 0 {
+    if !(bytes.as_ptr() as usize).is_multiple_of(ALIGN) {
         return Err(damaged("data is not 16-byte aligned in memory"));
     }
     let mut ranges: [Range<usize>; SECTIONS] = Default::default();
     for (i, range) in ranges.iter_mut().enumerate() {
-        let start = usize::try_from(u64_at(24 + i * 16)).map_err(|_| damaged("section offset too large"))?;
-        let len = usize::try_from(u64_at(32 + i * 16)).map_err(|_| damaged("section length too large"))?;
+        let start = usize::try_from(u64_at(24 + i * 16))
+            .map_err(|_| damaged("section offset too large"))?;
+        let len = usize::try_from(u64_at(32 + i * 16))
+            .map_err(|_| damaged("section length too large"))?;
         let end = start.checked_add(len).filter(|&end| end <= bytes.len());
         match end {
             Some(end) if start % ALIGN == 0 && start >= HEADER => *range = start..end,
@@ -172,6 +185,10 @@ pub(crate) fn sections(bytes: &[u8]) -> Result<[Range<usize>; SECTIONS], FormatE
 }
 
 /// Views a section as a slice of `T`, if its length is a whole number of `T`s.
-pub(crate) fn column<'a, T: bytemuck::Pod>(bytes: &'a [u8], range: &Range<usize>) -> Result<&'a [T], FormatError> {
-    bytemuck::try_cast_slice(&bytes[range.clone()]).map_err(|_| damaged("a column has a partial entry"))
+pub(crate) fn column<'a, T: bytemuck::Pod>(
+    bytes: &'a [u8],
+    range: &Range<usize>,
+) -> Result<&'a [T], FormatError> {
+    bytemuck::try_cast_slice(&bytes[range.clone()])
+        .map_err(|_| damaged("a column has a partial entry"))
 }

@@ -33,7 +33,9 @@ pub struct ImportOptions {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ImportError {
     /// A line whose word is not 2–15 letters A–Z.
-    #[error("{source_name}, line {line}: `{text}` is not a valid word: {reason} (use --skip-invalid to skip such lines)")]
+    #[error(
+        "{source_name}, line {line}: `{text}` is not a valid word: {reason} (use --skip-invalid to skip such lines)"
+    )]
     InvalidWord {
         /// The file or other source being read.
         source_name: String,
@@ -62,13 +64,20 @@ pub enum ImportError {
 
 impl WordList {
     /// Reads a word list from the bytes of a text file. `source_name` appears in errors.
-    pub fn parse(bytes: &[u8], source_name: &str, options: ImportOptions) -> Result<WordList, ImportError> {
+    pub fn parse(
+        bytes: &[u8],
+        source_name: &str,
+        options: ImportOptions,
+    ) -> Result<WordList, ImportError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut entries = Vec::new();
         let mut skipped = 0;
         for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
             let line = std::str::from_utf8(raw)
-                .map_err(|_| ImportError::NotUtf8 { source_name: source_name.to_owned(), line: n + 1 })?
+                .map_err(|_| ImportError::NotUtf8 {
+                    source_name: source_name.to_owned(),
+                    line: n + 1,
+                })?
                 .trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -94,7 +103,9 @@ impl WordList {
             }
         }
         if entries.is_empty() {
-            return Err(ImportError::Empty { source_name: source_name.to_owned() });
+            return Err(ImportError::Empty {
+                source_name: source_name.to_owned(),
+            });
         }
         Ok(WordList::from_entries(entries, skipped))
     }
@@ -116,7 +127,9 @@ impl WordList {
     }
 
     /// Builds a list from words in code (tests, tools); invalid words are an error.
-    pub fn from_words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Result<WordList, ImportError> {
+    pub fn from_words<S: AsRef<str>>(
+        words: impl IntoIterator<Item = S>,
+    ) -> Result<WordList, ImportError> {
         let text: String = words.into_iter().fold(String::new(), |mut text, w| {
             text.push_str(w.as_ref());
             text.push('\n');
@@ -131,7 +144,9 @@ impl WordList {
         let mut unknown = 0;
         for entry in definitions.entries {
             match self.entries.binary_search_by(|e| e.word.cmp(&entry.word)) {
-                Ok(i) if entry.definition.is_some() => self.entries[i].definition = entry.definition,
+                Ok(i) if entry.definition.is_some() => {
+                    self.entries[i].definition = entry.definition;
+                }
                 Ok(_) => {}
                 Err(_) => unknown += 1,
             }
@@ -154,7 +169,10 @@ impl WordList {
 
 fn check_word(word: &str) -> Result<(), String> {
     if let Some((i, c)) = word.char_indices().find(|(_, c)| !c.is_ascii_alphabetic()) {
-        return Err(format!("`{c}` at position {} is not a letter A-Z", word[..i].chars().count() + 1));
+        return Err(format!(
+            "`{c}` at position {} is not a letter A-Z",
+            word[..i].chars().count() + 1
+        ));
     }
     match word.len() {
         n if n < MIN_LEN => Err(format!("{n} letter, words need at least {MIN_LEN}")),
@@ -177,9 +195,13 @@ mod tests {
 
     #[test]
     fn reads_words_definitions_comments_bom_and_crlf() {
-        let list = parse("\u{feff}# a comment\r\nqi  a vital force\r\n\r\nZA pizza\nqi\nAA\n").unwrap();
+        let list =
+            parse("\u{feff}# a comment\r\nqi  a vital force\r\n\r\nZA pizza\nqi\nAA\n").unwrap();
         assert_eq!(words(&list), ["AA", "QI", "ZA"]);
-        assert_eq!(list.entries()[1].definition.as_deref(), Some("a vital force"));
+        assert_eq!(
+            list.entries()[1].definition.as_deref(),
+            Some("a vital force")
+        );
         assert_eq!(list.entries()[0].definition, None);
     }
 
@@ -197,7 +219,12 @@ mod tests {
             err.to_string(),
             "words.txt, line 2: `CAN'T` is not a valid word: `'` at position 4 is not a letter A-Z (use --skip-invalid to skip such lines)"
         );
-        assert!(parse("AA\nCAFÉ\n").unwrap_err().to_string().contains("line 2: `CAFÉ`"));
+        assert!(
+            parse("AA\nCAFÉ\n")
+                .unwrap_err()
+                .to_string()
+                .contains("line 2: `CAFÉ`")
+        );
     }
 
     #[test]
@@ -205,21 +232,35 @@ mod tests {
         let short = parse("AA\n\nA\n").unwrap_err();
         assert!(matches!(short, ImportError::InvalidWord { line: 3, ref text, .. } if text == "A"));
         let long = parse("ABCDEFGHIJKLMNOP\n").unwrap_err();
-        assert!(long.to_string().contains("16 letters, words have at most 15"));
+        assert!(
+            long.to_string()
+                .contains("16 letters, words have at most 15")
+        );
         assert!(parse("ABCDEFGHIJKLMNO\n").is_ok());
     }
 
     #[test]
     fn skip_invalid_counts_the_skipped_lines() {
-        let list = WordList::parse(b"AA\nA\nX-RAY\nZA\n", "w", ImportOptions { skip_invalid: true }).unwrap();
+        let list = WordList::parse(
+            b"AA\nA\nX-RAY\nZA\n",
+            "w",
+            ImportOptions { skip_invalid: true },
+        )
+        .unwrap();
         assert_eq!(words(&list), ["AA", "ZA"]);
         assert_eq!(list.skipped(), 2);
     }
 
     #[test]
     fn empty_lists_are_errors() {
-        assert_eq!(parse("").unwrap_err().to_string(), "words.txt holds no words");
-        assert!(matches!(parse("# only a comment\n\n"), Err(ImportError::Empty { .. })));
+        assert_eq!(
+            parse("").unwrap_err().to_string(),
+            "words.txt holds no words"
+        );
+        assert!(matches!(
+            parse("# only a comment\n\n"),
+            Err(ImportError::Empty { .. })
+        ));
         let all_bad = WordList::parse(b"A\n", "w", ImportOptions { skip_invalid: true });
         assert!(matches!(all_bad, Err(ImportError::Empty { .. })));
     }
@@ -227,7 +268,13 @@ mod tests {
     #[test]
     fn invalid_utf8_names_the_line() {
         let err = WordList::parse(b"AA\n\xff\xfe\n", "w", ImportOptions::default()).unwrap_err();
-        assert_eq!(err, ImportError::NotUtf8 { source_name: "w".into(), line: 2 });
+        assert_eq!(
+            err,
+            ImportError::NotUtf8 {
+                source_name: "w".into(),
+                line: 2
+            }
+        );
     }
 
     #[test]

@@ -4,76 +4,57 @@
 //! then alphagram ascending) and word ids follow them, so a probability range is a slice of
 //! ids and search results come out in rank order without sorting.
 
-use rustc_hash::FxHashMap;
-
 use crate::bag::TileBag;
 use crate::format::{Section, Writer};
 use crate::import::WordList;
 use crate::letters::{self, MAX_LEN};
 use crate::lexicon::{INNER_HOOK, Lexicon};
-use crate::probability::combinations;
+use crate::probability::Combinations;
 
 impl Lexicon {
     /// Builds the full index of a word list.
     #[must_use]
     pub fn build(name: &str, list: &WordList, bag: &TileBag) -> Lexicon {
         let entries = list.entries();
-        // (length, key, index in the alphabetical list): sorting groups anagrams, words alphabetical.
-        let mut by_key: Vec<(u128, u32)> =
-            entries.iter().enumerate().map(|(i, e)| (letters::key_of(e.word.as_bytes()), i as u32)).collect();
+        // Words as integers, first letter highest: numeric order is alphabetical order.
+        let codes: Vec<u128> = entries
+            .iter()
+            .map(|e| letters::key_of_sorted(e.word.as_bytes()))
+            .collect();
+        // Alphagram key above the word's alphabetical index: sorting groups anagrams and keeps
+        // each group's words alphabetical.
+        let mut by_key: Vec<u128> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| letters::key_of(e.word.as_bytes()) << 32 | i as u128)
+            .collect();
         by_key.sort_unstable();
 
-        struct Group {
-            len: usize,
-            key: u128,
-            combinations: u64,
-            words: std::ops::Range<usize>,
-        }
-        let mut groups: Vec<Group> = Vec::new();
-        for (i, &(key, word)) in by_key.iter().enumerate() {
-            match groups.last_mut() {
-                Some(group) if group.key == key => group.words.end = i + 1,
-                _ => groups.push(Group {
-                    len: entries[word as usize].word.len(),
-                    key,
-                    combinations: combinations(&letters::key_counts(key), bag),
-                    words: i..i + 1,
-                }),
-            }
-        }
-        groups.sort_unstable_by(|a, b| {
-            (a.len, std::cmp::Reverse(a.combinations), a.key).cmp(&(b.len, std::cmp::Reverse(b.combinations), b.key))
-        });
+        let (groups, length_starts) = ranked_groups(&by_key, bag);
 
         let mut keys = Vec::with_capacity(groups.len());
         let mut combos = Vec::with_capacity(groups.len());
         let mut masks = Vec::with_capacity(groups.len());
         let mut first_word = Vec::with_capacity(groups.len() + 1);
-        let mut length_starts = [0u32; MAX_LEN + 2];
+        let mut lookup = vec![0u32; groups.len()];
         let mut order = Vec::with_capacity(entries.len()); // word id -> index in `entries`
+        let mut text = Vec::with_capacity(entries.iter().map(|e| e.word.len()).sum());
         for (id, group) in groups.iter().enumerate() {
             keys.push(group.key);
             combos.push(group.combinations);
             masks.push(letters::mask_of(letters::key_letters(group.key)));
             first_word.push(order.len() as u32);
-            order.extend(by_key[group.words.clone()].iter().map(|&(_, word)| word));
-            for start in &mut length_starts[group.len + 1..] {
-                *start = id as u32 + 1;
+            // The lookup table lists each length's ids in key order.
+            lookup[(length_starts[group.len] + group.position) as usize] = id as u32;
+            for &entry in &by_key[group.words.clone()] {
+                let i = entry as u32;
+                order.push(i);
+                text.extend(letters::key_letters(codes[i as usize]).map(|l| b'A' + l as u8));
             }
         }
         first_word.push(order.len() as u32);
 
-        let mut lookup: Vec<u32> = (0..groups.len() as u32).collect();
-        for len in 0..=MAX_LEN {
-            let bucket = &mut lookup[length_starts[len] as usize..length_starts[len + 1] as usize];
-            bucket.sort_unstable_by_key(|&id| keys[id as usize]);
-        }
-
-        let mut text = Vec::with_capacity(order.iter().map(|&i| entries[i as usize].word.len()).sum());
-        for &i in &order {
-            text.extend_from_slice(entries[i as usize].word.as_bytes());
-        }
-        let (front, back) = hooks(list, &order);
+        let (front, back) = hooks(list, &codes, &order);
 
         let mut definition_starts = Vec::new();
         let mut definitions = Vec::new();
@@ -81,16 +62,32 @@ impl Lexicon {
             definition_starts.reserve(order.len() + 1);
             for &i in &order {
                 definition_starts.push(definitions.len() as u32);
-                definitions.extend_from_slice(entries[i as usize].definition.as_deref().unwrap_or("").as_bytes());
+                definitions.extend_from_slice(
+                    entries[i as usize]
+                        .definition
+                        .as_deref()
+                        .unwrap_or("")
+                        .as_bytes(),
+                );
             }
             definition_starts.push(definitions.len() as u32);
         }
 
         let mut writer = Writer::default();
-        writer.push(Section::Meta, format!("{name}\n{}", bag.to_text()).as_bytes());
+        writer.push(
+            Section::Meta,
+            format!("{name}\n{}", bag.to_text()).as_bytes(),
+        );
         writer.push(Section::Keys, &keys);
         writer.push(Section::Combinations, &combos);
         writer.push(Section::Masks, &masks);
+        writer.push(
+            Section::PackedCounts,
+            &keys
+                .iter()
+                .map(|&key| letters::packed_counts(&letters::key_counts(key)))
+                .collect::<Vec<_>>(),
+        );
         writer.push(Section::FirstWord, &first_word);
         writer.push(Section::ByKey, &lookup);
         writer.push(Section::LengthStarts, &length_starts);
@@ -103,28 +100,112 @@ impl Lexicon {
     }
 }
 
-/// Front and back hook sets per word id; bit 31 marks inner hooks.
-fn hooks(list: &WordList, order: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let entries = list.entries();
-    let ids: FxHashMap<&str, u32> =
-        order.iter().enumerate().map(|(id, &i)| (entries[i as usize].word.as_str(), id as u32)).collect();
-    let mut front = vec![0u32; order.len()];
-    let mut back = vec![0u32; order.len()];
-    for (id, &i) in order.iter().enumerate() {
-        let word = entries[i as usize].word.as_bytes();
-        if word.len() <= letters::MIN_LEN {
-            continue;
-        }
-        let (first, last) = (word[0] - b'A', word[word.len() - 1] - b'A');
-        let word = &entries[i as usize].word;
-        if let Some(&shorter) = ids.get(&word[1..]) {
-            front[shorter as usize] |= 1 << first;
-            front[id] |= INNER_HOOK;
-        }
-        if let Some(&shorter) = ids.get(&word[..word.len() - 1]) {
-            back[shorter as usize] |= 1 << last;
-            back[id] |= INNER_HOOK;
+/// The words of one alphagram.
+struct Group {
+    key: u128,
+    len: usize,
+    combinations: u64,
+    /// Position in key order among the alphagrams of its length.
+    position: u32,
+    /// Range in the key-sorted word list.
+    words: std::ops::Range<usize>,
+}
+
+/// Groups key-sorted words into alphagrams, in probability order: length, combinations
+/// descending, then key. Also returns the first alphagram id of each length.
+fn ranked_groups(by_key: &[u128], bag: &TileBag) -> (Vec<Group>, [u32; MAX_LEN + 2]) {
+    let combinations = Combinations::new(bag);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut per_length = [0u32; MAX_LEN + 2];
+    for (i, &entry) in by_key.iter().enumerate() {
+        let key = entry >> 32;
+        match groups.last_mut() {
+            Some(group) if group.key == key => group.words.end = i + 1,
+            _ => {
+                let len = letters::key_len(key);
+                per_length[len] += 1;
+                groups.push(Group {
+                    key,
+                    len,
+                    combinations: combinations.of_key(key),
+                    position: per_length[len] - 1,
+                    words: i..i + 1,
+                });
+            }
         }
     }
+    groups.sort_unstable_by_key(|g| (g.len, std::cmp::Reverse(g.combinations), g.position));
+    let mut length_starts = [0u32; MAX_LEN + 2];
+    for len in 1..length_starts.len() {
+        length_starts[len] = length_starts[len - 1] + per_length[len - 1];
+    }
+    (groups, length_starts)
+}
+
+/// Front and back hook sets per word id; bit 31 marks inner hooks.
+///
+/// Both come from walking the alphabetical list once, without hashing: a word's back-hook
+/// parent (the word minus its last letter) is one of the words it extends, which a stack of
+/// prefixes keeps at hand; the words starting with one letter, minus that letter, come in
+/// alphabetical order, so their front-hook parents are found by searching forward.
+fn hooks(list: &WordList, codes: &[u128], order: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let entries = list.entries();
+    let mut id_of = vec![0u32; entries.len()];
+    for (id, &i) in order.iter().enumerate() {
+        id_of[i as usize] = id as u32;
+    }
+    let mut front = vec![0u32; order.len()];
+    let mut back = vec![0u32; order.len()];
+
+    let mut prefixes: Vec<usize> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let word = entry.word.as_bytes();
+        while prefixes
+            .last()
+            .is_some_and(|&p| !word.starts_with(entries[p].word.as_bytes()))
+        {
+            prefixes.pop();
+        }
+        if let Some(&parent) = prefixes.last()
+            && entries[parent].word.len() + 1 == word.len()
+        {
+            back[id_of[parent] as usize] |= 1 << (word[word.len() - 1] - b'A');
+            back[id_of[i] as usize] |= INNER_HOOK;
+        }
+        prefixes.push(i);
+    }
+
+    let tail_mask = (1u128 << (5 * MAX_LEN)) - 1;
+    let mut block_start = 0;
+    while block_start < entries.len() {
+        let first = entries[block_start].word.as_bytes()[0];
+        let block_end =
+            block_start + entries[block_start..].partition_point(|e| e.word.as_bytes()[0] == first);
+        let mut from = 0;
+        for i in block_start..block_end {
+            if entries[i].word.len() <= letters::MIN_LEN {
+                continue;
+            }
+            let tail = (codes[i] << 5) & tail_mask;
+            from += gallop(&codes[from..], tail);
+            if codes.get(from) == Some(&tail) {
+                front[id_of[from] as usize] |= 1 << (first - b'A');
+                front[id_of[i] as usize] |= INNER_HOOK;
+            }
+        }
+        block_start = block_end;
+    }
     (front, back)
+}
+
+/// The index of the first element not below `target` in a sorted slice, searching outward
+/// from the start, so a run of increasing targets costs little more than one pass.
+fn gallop(sorted: &[u128], target: u128) -> usize {
+    let mut bound = 1;
+    while bound < sorted.len() && sorted[bound] < target {
+        bound *= 2;
+    }
+    let low = bound / 2;
+    let high = (bound + 1).min(sorted.len());
+    low + sorted[low..high].partition_point(|&code| code < target)
 }

@@ -13,7 +13,9 @@ pub const MAX_LEN: usize = 15;
 /// The index (0 for `A` … 25 for `Z`) of an upper-case ASCII letter.
 #[must_use]
 pub fn index(letter: u8) -> Option<usize> {
-    letter.is_ascii_uppercase().then(|| usize::from(letter - b'A'))
+    letter
+        .is_ascii_uppercase()
+        .then(|| usize::from(letter - b'A'))
 }
 
 /// Letter counts of a word or rack, indexed 0 (`A`) to 25 (`Z`).
@@ -33,11 +35,18 @@ pub fn key_of_sorted(sorted: &[u8]) -> u128 {
 /// The alphagram key of any run of upper-case letters (at most [`MAX_LEN`]).
 #[must_use]
 pub fn key_of(word: &[u8]) -> u128 {
+    // Insertion sort: words are short, and this runs once per word when building an index.
     let mut sorted = [0u8; MAX_LEN];
-    let sorted = &mut sorted[..word.len()];
-    sorted.copy_from_slice(word);
-    sorted.sort_unstable();
-    key_of_sorted(sorted)
+    let n = word.len().min(MAX_LEN);
+    for (i, &letter) in word[..n].iter().enumerate() {
+        let mut j = i;
+        while j > 0 && sorted[j - 1] > letter {
+            sorted[j] = sorted[j - 1];
+            j -= 1;
+        }
+        sorted[j] = letter;
+    }
+    key_of_sorted(&sorted[..n])
 }
 
 /// The alphagram key of letter counts.
@@ -54,18 +63,30 @@ pub fn key_of_counts(counts: &Counts) -> u128 {
     key
 }
 
+/// The number of letters of a key.
+#[must_use]
+pub fn key_len(key: u128) -> usize {
+    if key == 0 {
+        0
+    } else {
+        MAX_LEN - key.trailing_zeros() as usize / 5
+    }
+}
+
 /// Iterates over the letter indexes (0 for `A`) of a key, in alphabetical order.
 pub fn key_letters(key: u128) -> impl Iterator<Item = usize> {
     (0..MAX_LEN)
         .map(move |i| ((key >> (5 * (MAX_LEN - 1 - i))) & 31) as usize)
         .take_while(|&code| code != 0)
-        .map(|code| code - 1)
+        .map(|code| (code - 1).min(25))
 }
 
 /// Writes the letters of a key as an upper-case string.
 #[must_use]
 pub fn key_to_string(key: u128) -> String {
-    key_letters(key).map(|i| char::from(b'A' + i as u8)).collect()
+    key_letters(key)
+        .map(|i| char::from(b'A' + i as u8))
+        .collect()
 }
 
 /// Letter counts of a key.
@@ -78,6 +99,32 @@ pub fn key_counts(key: u128) -> Counts {
     counts
 }
 
+/// Letter counts packed four bits a letter (`A` lowest), for comparing whole multisets at
+/// once. Counts above 15 cannot occur: words have at most [`MAX_LEN`] letters.
+#[must_use]
+pub fn packed_counts(counts: &Counts) -> u128 {
+    counts.iter().enumerate().fold(0, |packed, (i, &n)| {
+        packed | u128::from(n.min(15)) << (4 * i)
+    })
+}
+
+/// How many letters of `word` are missing from `tiles` (both from [`packed_counts`]):
+/// the sum over letters of the word's count less the tiles' count, where positive.
+#[must_use]
+pub fn missing(word: u128, tiles: u128) -> u32 {
+    const NIBBLES: u128 = 0x0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F;
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    // Spread even and odd letters into byte lanes with room to subtract without borrowing.
+    let lanes = |w: u128, t: u128| {
+        let difference = (w | HIGH).wrapping_sub(t);
+        let word_has_more = (difference & HIGH) >> 7;
+        let excess = difference & !HIGH & word_has_more.wrapping_mul(0xFF);
+        (excess.wrapping_mul(ONES) >> 120) as u32
+    };
+    lanes(word & NIBBLES, tiles & NIBBLES) + lanes((word >> 4) & NIBBLES, (tiles >> 4) & NIBBLES)
+}
+
 /// A bit set of letters: bit 0 is `A`, bit 25 is `Z`.
 #[must_use]
 pub fn mask_of(letters: impl IntoIterator<Item = usize>) -> u32 {
@@ -87,7 +134,10 @@ pub fn mask_of(letters: impl IntoIterator<Item = usize>) -> u32 {
 /// The letters of a bit set, alphabetically, as a string.
 #[must_use]
 pub fn mask_to_string(mask: u32) -> String {
-    (0..26u8).filter(|i| mask & (1 << i) != 0).map(|i| char::from(b'A' + i)).collect()
+    (0..26u8)
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| char::from(b'A' + i))
+        .collect()
 }
 
 /// Bit set of the vowels A, E, I, O and U.
@@ -113,12 +163,41 @@ mod tests {
         let key = key_of(b"RETAINS");
         assert_eq!(key_to_string(key), "AEINRST");
         assert_eq!(key_of_counts(&key_counts(key)), key);
+        assert_eq!(
+            (
+                key_len(key),
+                key_len(0),
+                key_len(key_of(b"ZZZZZZZZZZZZZZZ"))
+            ),
+            (7, 0, 15)
+        );
         assert_eq!(key_to_string(key_of(b"ZZZZZZZZZZZZZZZ")), "ZZZZZZZZZZZZZZZ");
     }
 
     #[test]
+    fn missing_counts_letters_the_tiles_lack() {
+        let packed = |w: &str| packed_counts(&key_counts(key_of(w.as_bytes())));
+        assert_eq!(missing(packed("RETAINS"), packed("AEINRST")), 0);
+        assert_eq!(missing(packed("STRAINED"), packed("AEINRST")), 1);
+        assert_eq!(missing(packed("ZZZ"), packed("AZ")), 2);
+        assert_eq!(missing(packed("AEINRST"), packed("ZZ")), 7);
+        assert_eq!(missing(packed("ZZZZZZZZZZZZZZZ"), packed("AB")), 15);
+        assert_eq!(
+            missing(packed("ABCDEFGHIJKLMNO"), packed("PQRSTUVWXYZ")),
+            15
+        );
+        assert_eq!(
+            missing(packed("AAAAAAAAAAAAAAA"), packed("AAAAAAAAAAAAAAA")),
+            0
+        );
+    }
+
+    #[test]
     fn masks_list_their_letters() {
-        assert_eq!(mask_to_string(mask_of(key_letters(key_of(b"BANANA")))), "ABN");
+        assert_eq!(
+            mask_to_string(mask_of(key_letters(key_of(b"BANANA")))),
+            "ABN"
+        );
         assert_eq!(mask_to_string(VOWELS), "AEIOU");
     }
 }

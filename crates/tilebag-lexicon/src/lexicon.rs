@@ -48,7 +48,7 @@ impl Lexicon {
     /// Uses prebuilt lexicon bytes that live for the whole program (e.g. `include_bytes!`),
     /// without copying them when they are 16-byte aligned.
     pub fn from_static(bytes: &'static [u8]) -> Result<Lexicon, FormatError> {
-        if bytes.as_ptr() as usize % 16 == 0 {
+        if (bytes.as_ptr() as usize).is_multiple_of(16) {
             Lexicon::open(Blob::Static(bytes))
         } else {
             Lexicon::open(Blob::Owned(AlignedBytes::copy_from(bytes)))
@@ -77,7 +77,9 @@ impl Lexicon {
         let ranges = format::sections(bytes)?;
         let meta = std::str::from_utf8(&bytes[ranges[Section::Meta as usize].clone()])
             .map_err(|_| damaged("the header text is not UTF-8"))?;
-        let (name, bag) = meta.split_once('\n').ok_or_else(|| damaged("no tile bag"))?;
+        let (name, bag) = meta
+            .split_once('\n')
+            .ok_or_else(|| damaged("no tile bag"))?;
         let bag = TileBag::parse(bag).map_err(|e| damaged(e.to_string()))?;
         let check = Checked::new(bytes, &ranges)?;
         Ok(Lexicon {
@@ -101,6 +103,10 @@ impl Lexicon {
 
     pub(crate) fn masks(&self) -> &[u32] {
         self.column(Section::Masks)
+    }
+
+    pub(crate) fn packed_counts(&self) -> &[u128] {
+        self.column(Section::PackedCounts)
     }
 
     pub(crate) fn first_words(&self) -> &[u32] {
@@ -157,25 +163,38 @@ impl Lexicon {
     /// An alphagram by id. Panics if the id is not of this lexicon.
     #[must_use]
     pub fn alphagram(&self, id: AlphagramId) -> Alphagram<'_> {
-        assert!((id.0 as usize) < self.alphagram_count(), "alphagram id out of range");
-        Alphagram { lexicon: self, id: id.0 }
+        assert!(
+            (id.0 as usize) < self.alphagram_count(),
+            "alphagram id out of range"
+        );
+        Alphagram {
+            lexicon: self,
+            id: id.0,
+        }
     }
 
     /// A word by id. Panics if the id is not of this lexicon.
     #[must_use]
     pub fn word(&self, id: WordId) -> Word<'_> {
         assert!((id.0 as usize) < self.word_count(), "word id out of range");
-        Word { lexicon: self, id: id.0 }
+        Word {
+            lexicon: self,
+            id: id.0,
+            len: self.word_len(id.0) as u8,
+        }
     }
 
     /// The alphagram with exactly these letters (any order, any case), if the lexicon has one.
     #[must_use]
     pub fn find_alphagram(&self, letters: &str) -> Option<AlphagramId> {
         let upper = letters.to_ascii_uppercase();
-        if !(letters::MIN_LEN..=MAX_LEN).contains(&upper.len()) || !upper.bytes().all(|b| b.is_ascii_uppercase()) {
+        if !(letters::MIN_LEN..=MAX_LEN).contains(&upper.len())
+            || !upper.bytes().all(|b| b.is_ascii_uppercase())
+        {
             return None;
         }
-        self.find_key(upper.len(), letters::key_of(upper.as_bytes())).map(AlphagramId)
+        self.find_key(upper.len(), letters::key_of(upper.as_bytes()))
+            .map(AlphagramId)
     }
 
     /// Looks up an alphagram by its key among those of length `len`.
@@ -183,14 +202,20 @@ impl Lexicon {
         let range = self.alphagrams_of_length(len);
         let by_key = &self.column::<u32>(Section::ByKey)[range.start as usize..range.end as usize];
         let keys = self.keys();
-        by_key.binary_search_by(|&id| keys[id as usize].cmp(&key)).ok().map(|i| by_key[i])
+        by_key
+            .binary_search_by(|&id| keys[id as usize].cmp(&key))
+            .ok()
+            .map(|i| by_key[i])
     }
 
     /// The word, if the lexicon has it (any case).
     #[must_use]
     pub fn find_word(&self, word: &str) -> Option<WordId> {
         let alphagram = self.alphagram(self.find_alphagram(word)?);
-        alphagram.words().find(|w| w.text().eq_ignore_ascii_case(word)).map(|w| WordId(w.id))
+        alphagram
+            .words()
+            .find(|w| w.text().eq_ignore_ascii_case(word))
+            .map(|w| WordId(w.id))
     }
 
     /// Whether the lexicon has the word (any case).
@@ -203,8 +228,7 @@ impl Lexicon {
         self.word_starts.partition_point(|&start| start <= id) - 1
     }
 
-    fn word_text(&self, id: u32) -> &str {
-        let len = self.word_len(id);
+    fn word_text(&self, id: u32, len: usize) -> &str {
         let start = self.text_starts[len] + (id - self.word_starts[len]) as usize * len;
         let text: &[u8] = self.column(Section::Text);
         // Checked on load: the text is upper-case ASCII.
@@ -215,7 +239,9 @@ impl Lexicon {
         let starts: &[u32] = self.column(Section::DefinitionStarts);
         let (&start, &end) = (starts.get(id as usize)?, starts.get(id as usize + 1)?);
         let text: &[u8] = self.column(Section::Definitions);
-        std::str::from_utf8(text.get(start as usize..end as usize)?).ok().filter(|d| !d.is_empty())
+        std::str::from_utf8(text.get(start as usize..end as usize)?)
+            .ok()
+            .filter(|d| !d.is_empty())
     }
 }
 
@@ -252,7 +278,10 @@ impl<'a> Alphagram<'a> {
     /// Number of letters.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.lexicon.length_starts.partition_point(|&start| start <= self.id) - 1
+        self.lexicon
+            .length_starts
+            .partition_point(|&start| start <= self.id)
+            - 1
     }
 
     /// Always false: an alphagram has at least two letters.
@@ -279,9 +308,10 @@ impl<'a> Alphagram<'a> {
     }
 
     /// Its words, alphabetically.
+    #[must_use]
     pub fn words(&self) -> impl ExactSizeIterator<Item = Word<'a>> + use<'a> {
-        let lexicon = self.lexicon;
-        self.word_range().map(move |id| Word { lexicon, id })
+        let (lexicon, len) = (self.lexicon, self.len() as u8);
+        self.word_range().map(move |id| Word { lexicon, id, len })
     }
 
     /// Number of words (anagrams) it spells.
@@ -293,13 +323,17 @@ impl<'a> Alphagram<'a> {
     /// Sum of its tiles' values.
     #[must_use]
     pub fn points(&self) -> u32 {
-        letters::key_letters(self.key()).map(|i| u32::from(self.lexicon.bag.value(i))).sum()
+        letters::key_letters(self.key())
+            .map(|i| u32::from(self.lexicon.bag.value(i)))
+            .sum()
     }
 
     /// Number of vowels (A, E, I, O, U).
     #[must_use]
     pub fn vowels(&self) -> usize {
-        letters::key_letters(self.key()).filter(|&i| letters::VOWELS & (1 << i) != 0).count()
+        letters::key_letters(self.key())
+            .filter(|&i| letters::VOWELS & (1 << i) != 0)
+            .count()
     }
 
     /// Number of different letters.
@@ -314,6 +348,7 @@ impl<'a> Alphagram<'a> {
 pub struct Word<'a> {
     lexicon: &'a Lexicon,
     id: u32,
+    len: u8,
 }
 
 impl std::fmt::Debug for Word<'_> {
@@ -332,14 +367,21 @@ impl<'a> Word<'a> {
     /// The word, upper-case.
     #[must_use]
     pub fn text(&self) -> &'a str {
-        self.lexicon.word_text(self.id)
+        self.lexicon.word_text(self.id, usize::from(self.len))
     }
 
     /// Its alphagram.
     #[must_use]
     pub fn alphagram(&self) -> Alphagram<'a> {
-        let id = self.lexicon.first_words().partition_point(|&first| first <= self.id) as u32 - 1;
-        Alphagram { lexicon: self.lexicon, id }
+        let id = self
+            .lexicon
+            .first_words()
+            .partition_point(|&first| first <= self.id) as u32
+            - 1;
+        Alphagram {
+            lexicon: self.lexicon,
+            id,
+        }
     }
 
     pub(crate) fn front_mask(&self) -> u32 {
@@ -382,6 +424,10 @@ impl<'a> Word<'a> {
 }
 
 /// The results of checking a prebuilt lexicon's columns against each other.
+#[allow(
+    clippy::struct_field_names,
+    reason = "each is the start of something per length"
+)]
 struct Checked {
     length_starts: [u32; LENGTHS],
     word_starts: [u32; LENGTHS],
@@ -397,10 +443,17 @@ impl Checked {
         let words = format::column::<u32>(bytes, col(Section::FrontHooks))?.len();
         let lengths = |s: Section, n: usize| -> Result<(), FormatError> {
             let len = ranges[s as usize].len();
-            if len == n { Ok(()) } else { Err(damaged(format!("column {s:?} has {len} bytes, expected {n}"))) }
+            if len == n {
+                Ok(())
+            } else {
+                Err(damaged(format!(
+                    "column {s:?} has {len} bytes, expected {n}"
+                )))
+            }
         };
         lengths(Section::Combinations, alphagrams * 8)?;
         lengths(Section::Masks, alphagrams * 4)?;
+        lengths(Section::PackedCounts, alphagrams * 16)?;
         lengths(Section::FirstWord, (alphagrams + 1) * 4)?;
         lengths(Section::ByKey, alphagrams * 4)?;
         lengths(Section::LengthStarts, LENGTHS * 4)?;
@@ -411,41 +464,37 @@ impl Checked {
         if first.windows(2).any(|w| w[0] >= w[1]) {
             return Err(damaged("an alphagram has no words"));
         }
-        let length_starts: [u32; LENGTHS] = format::column::<u32>(bytes, col(Section::LengthStarts))?
-            .try_into()
-            .map_err(|_| damaged("length table"))?;
+        let length_starts: [u32; LENGTHS] =
+            format::column::<u32>(bytes, col(Section::LengthStarts))?
+                .try_into()
+                .map_err(|_| damaged("length table"))?;
         if length_starts[letters::MIN_LEN] != 0
             || length_starts.windows(2).any(|w| w[0] > w[1])
             || length_starts[LENGTHS - 1] as usize != alphagrams
         {
             return Err(damaged("length table out of order"));
         }
-        let by_key: &[u32] = format::column(bytes, col(Section::ByKey))?;
-        let masks: &[u32] = format::column(bytes, col(Section::Masks))?;
         let mut word_starts = [0u32; LENGTHS];
         let mut text_starts = [0usize; LENGTHS];
         for len in 0..LENGTHS {
-            let (start, end) = (length_starts[len] as usize, length_starts.get(len + 1).map_or(alphagrams, |&e| e as usize));
+            let start = length_starts[len] as usize;
             word_starts[len] = first[start];
             text_starts[len] = if len == 0 {
                 0
             } else {
-                text_starts[len - 1] + (word_starts[len] - word_starts[len - 1]) as usize * (len - 1)
+                text_starts[len - 1]
+                    + (word_starts[len] - word_starts[len - 1]) as usize * (len - 1)
             };
-            for id in start..end {
-                if !key_is_sorted_run(keys[id], len) || masks[id] != letters::mask_of(letters::key_letters(keys[id])) {
-                    return Err(damaged(format!("alphagram {id} is not a sorted run of {len} letters")));
-                }
-            }
-            let bucket = &by_key[start..end];
-            if bucket.iter().any(|&id| !(start..end).contains(&(id as usize)))
-                || bucket.windows(2).any(|w| keys[w[0] as usize] >= keys[w[1] as usize])
-            {
-                return Err(damaged(format!("lookup table of length {len} out of order")));
-            }
+        }
+        // Lookups index the key column through this table: ids must stay in range. Keys
+        // themselves need no check: a damaged key gives wrong answers, never a panic.
+        let by_key: &[u32] = format::column(bytes, col(Section::ByKey))?;
+        if by_key.iter().any(|&id| id as usize >= alphagrams) {
+            return Err(damaged("lookup table points outside the alphagrams"));
         }
         let text: &[u8] = &bytes[col(Section::Text).clone()];
-        let expected_text = text_starts[LENGTHS - 1] + (words - word_starts[LENGTHS - 1] as usize) * (LENGTHS - 1);
+        let expected_text =
+            text_starts[LENGTHS - 1] + (words - word_starts[LENGTHS - 1] as usize) * (LENGTHS - 1);
         if text.len() != expected_text || !text.iter().all(u8::is_ascii_uppercase) {
             return Err(damaged("word text does not match the words"));
         }
@@ -458,19 +507,10 @@ impl Checked {
         {
             return Err(damaged("definition table does not match the words"));
         }
-        Ok(Checked { length_starts, word_starts, text_starts })
+        Ok(Checked {
+            length_starts,
+            word_starts,
+            text_starts,
+        })
     }
-}
-
-/// Whether a key holds exactly `len` letter codes (1..=26) in order, then padding.
-fn key_is_sorted_run(key: u128, len: usize) -> bool {
-    let mut previous = 0;
-    for i in 0..MAX_LEN {
-        let code = (key >> (5 * (MAX_LEN - 1 - i))) & 31;
-        if i < len && (code == 0 || code > 26 || code < previous) || i >= len && code != 0 {
-            return false;
-        }
-        previous = code;
-    }
-    key >> (5 * MAX_LEN) == 0
 }

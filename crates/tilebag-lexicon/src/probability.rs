@@ -9,43 +9,110 @@
 //! costs a few dozen multiplications.
 
 use crate::bag::TileBag;
-use crate::letters::Counts;
+use crate::letters::{self, Counts, MAX_LEN};
 
-/// Binomial coefficient C(n, k) (0 when k > n).
+/// Binomial coefficient C(n, k) (0 when k > n), saturating at `u64::MAX`.
 #[must_use]
 pub fn binomial(n: u64, k: u64) -> u64 {
     if k > n {
         return 0;
     }
     let k = k.min(n - k);
-    (0..k).fold(1u64, |acc, i| acc * (n - i) / (i + 1))
+    let exact = (0..k).try_fold(1u128, |acc, i| {
+        Some(acc.checked_mul(u128::from(n - i))? / u128::from(i + 1))
+    });
+    exact.map_or(u64::MAX, |c| u64::try_from(c).unwrap_or(u64::MAX))
+}
+
+/// Computes combinations for one bag, with its binomials looked up rather than recomputed.
+#[derive(Debug)]
+pub struct Combinations {
+    /// `ways[letter][k]` = C(count of letter in the bag, k).
+    ways: [[u64; MAX_LEN + 1]; 26],
+    /// C(blanks, j) for j up to the longest word.
+    blank_ways: [u64; MAX_LEN + 1],
+    /// Blanks that can matter: never more than the letters of a word.
+    blanks: usize,
+}
+
+impl Combinations {
+    /// Prepares the tables for a bag.
+    #[must_use]
+    pub fn new(bag: &TileBag) -> Combinations {
+        let mut ways = [[0u64; MAX_LEN + 1]; 26];
+        for (letter, row) in ways.iter_mut().enumerate() {
+            for (k, w) in row.iter_mut().enumerate() {
+                *w = binomial(u64::from(bag.count(letter)), k as u64);
+            }
+        }
+        let mut blank_ways = [0u64; MAX_LEN + 1];
+        for (j, w) in blank_ways.iter_mut().enumerate() {
+            *w = binomial(u64::from(bag.blanks()), j as u64);
+        }
+        Combinations {
+            ways,
+            blank_ways,
+            blanks: usize::from(bag.blanks()).min(MAX_LEN),
+        }
+    }
+
+    /// The number of ways to draw exactly these letters from the bag, blanks standing in.
+    #[must_use]
+    pub fn of(&self, counts: &Counts) -> u64 {
+        self.of_runs(
+            counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &k)| k > 0)
+                .map(|(letter, &k)| (letter, usize::from(k))),
+        )
+    }
+
+    /// The same for an alphagram key, walking its runs of equal letters.
+    #[must_use]
+    pub fn of_key(&self, key: u128) -> u64 {
+        let mut runs = [(0usize, 0usize); MAX_LEN];
+        let mut n = 0;
+        for letter in letters::key_letters(key) {
+            if n > 0 && runs[n - 1].0 == letter {
+                runs[n - 1].1 += 1;
+            } else {
+                runs[n] = (letter, 1);
+                n += 1;
+            }
+        }
+        self.of_runs(runs[..n].iter().copied())
+    }
+
+    fn of_runs(&self, runs: impl Iterator<Item = (usize, usize)>) -> u64 {
+        // poly[j] = ways to draw the real tiles when j blanks replace letters seen so far;
+        // updated in place from the highest degree down, so each step reads old values.
+        let mut poly = [0u64; MAX_LEN + 1];
+        poly[0] = 1;
+        let mut degree = 0;
+        for (letter, k) in runs {
+            let k = k.min(MAX_LEN);
+            let row = &self.ways[letter];
+            degree = (degree + k).min(self.blanks);
+            for j in (0..=degree).rev() {
+                let mut sum = 0u64;
+                for r in 0..=k.min(j) {
+                    sum = sum.saturating_add(poly[j - r].saturating_mul(row[k - r]));
+                }
+                poly[j] = sum;
+            }
+        }
+        let blanks = poly.iter().zip(&self.blank_ways).take(degree + 1);
+        blanks.fold(0u64, |sum, (&ways, &blanks)| {
+            sum.saturating_add(ways.saturating_mul(blanks))
+        })
+    }
 }
 
 /// The number of ways to draw exactly these letters from the bag, blanks standing in.
 #[must_use]
 pub fn combinations(counts: &Counts, bag: &TileBag) -> u64 {
-    let blanks = usize::from(bag.blanks());
-    // poly[j] = ways to draw the real tiles when j blanks replace letters seen so far.
-    let mut poly = vec![0u64; blanks + 1];
-    poly[0] = 1;
-    let mut next = vec![0u64; blanks + 1];
-    for (letter, &k) in counts.iter().enumerate() {
-        if k == 0 {
-            continue;
-        }
-        let in_bag = u64::from(bag.count(letter));
-        next.fill(0);
-        for (j, &ways) in poly.iter().enumerate() {
-            if ways == 0 {
-                continue;
-            }
-            for r in 0..=usize::from(k).min(blanks - j) {
-                next[j + r] += ways * binomial(in_bag, u64::from(k) - r as u64);
-            }
-        }
-        std::mem::swap(&mut poly, &mut next);
-    }
-    poly.iter().enumerate().map(|(j, &ways)| binomial(blanks as u64, j as u64) * ways).sum()
+    Combinations::new(bag).of(counts)
 }
 
 #[cfg(test)]
@@ -64,6 +131,15 @@ mod tests {
         assert_eq!(binomial(12, 2), 66);
         assert_eq!(binomial(1, 2), 0);
         assert_eq!(binomial(100, 7), 16_007_560_800);
+    }
+
+    #[test]
+    fn counts_and_keys_agree() {
+        let table = Combinations::new(&TileBag::english());
+        for word in ["QI", "ZZZ", "AEINRST", "PIZZAZZ", "MISSISSIPPI", "ZYZZYVAS"] {
+            let key = key_of(word.as_bytes());
+            assert_eq!(table.of_key(key), table.of(&key_counts(key)), "{word}");
+        }
     }
 
     #[test]
