@@ -1,1 +1,79 @@
-fn main() {}
+//! `tilebag`: word tools for Scrabble players.
+
+mod commands;
+mod library;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use commands::lexicon::LexiconCommand;
+use commands::search::SearchArgs;
+use commands::words::{AnagramArgs, InfoArgs, JudgeArgs};
+use library::Library;
+
+/// Word study for Scrabble players: anagrams, word judge, word facts and search.
+///
+/// The bundled lexicon, SCOWL80, is built from SCOWL (Spell Checker Oriented Word Lists,
+/// copyright Kevin Atkinson and others; see `tilebag notice`). It is not a tournament word
+/// list: import your own with `tilebag lexicon import`.
+#[derive(Debug, Parser)]
+#[command(name = "tilebag", version)]
+struct Cli {
+    /// Where tilebag keeps its data, such as imported lexicons.
+    #[arg(
+        long,
+        global = true,
+        env = "TILEBAG_DATA_DIR",
+        default_value = "tilebag-data",
+        value_name = "DIR"
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find the words in a rack of letters (`?` is a blank).
+    Anagram(AnagramArgs),
+    /// Say whether words are valid; exit status 0 only if all are.
+    Judge(JudgeArgs),
+    /// Show alphagram, probability, anagrams, hooks and definition of words.
+    Info(InfoArgs),
+    /// Search a lexicon with any combination of criteria.
+    Search(Box<SearchArgs>),
+    /// Import, list and remove lexicons.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+    /// Print the copyright and licence notice of the bundled word list.
+    Notice,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("tilebag: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let library = Library::new(&cli.data_dir);
+    match &cli.command {
+        Command::Anagram(args) => commands::words::anagram(args, &library),
+        Command::Judge(args) => commands::words::judge(args, &library),
+        Command::Info(args) => commands::words::info(args, &library),
+        Command::Search(args) => commands::search::run(args, &library),
+        Command::Lexicon(command) => commands::lexicon::run(command, &library),
+        Command::Notice => {
+            print!("{}", tilebag_bundled::NOTICE);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod pattern;
 mod rack;
 mod range;
 mod search;
+mod spec;
 mod tokens;
 
 use rustc_hash::FxHashSet;
@@ -18,6 +19,7 @@ pub use error::QueryError;
 pub use pattern::Pattern;
 pub use rack::{MAX_BLANKS, Rack};
 pub use range::NumRange;
+pub use spec::{SearchSpec, SpecError};
 
 use crate::Lexicon;
 use crate::letters::{self, Counts};
