@@ -119,6 +119,21 @@ impl SearchSpec {
         if let Some(text) = &self.consists_of {
             criteria.push(Criterion::consists_of(text).map_err(fail("consists-of"))?);
         }
+        self.word_criteria(&mut criteria, lexicon)?;
+        Ok(Query {
+            criteria,
+            offset: self.offset.unwrap_or(0),
+            limit: self.limit,
+        })
+    }
+
+    /// The criteria about words rather than letters: hooks, definitions, other lexicons, lists.
+    fn word_criteria<'a>(
+        &self,
+        criteria: &mut Vec<Criterion<'a>>,
+        lexicon: impl Fn(&str) -> Option<&'a Lexicon>,
+    ) -> Result<(), SpecError> {
+        let fail = |field: &'static str| move |error: QueryError| SpecError { field, error };
         if let Some(takes) = self.front_hook {
             criteria.push(Criterion::TakesFrontHook { not: !takes });
         }
@@ -177,11 +192,7 @@ impl SearchSpec {
         if let Some(entries) = &self.in_list {
             criteria.push(Criterion::in_list(entries).map_err(fail("in-list"))?);
         }
-        Ok(Query {
-            criteria,
-            offset: self.offset.unwrap_or(0),
-            limit: self.limit,
-        })
+        Ok(())
     }
 }
 
