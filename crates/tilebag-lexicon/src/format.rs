@@ -113,20 +113,20 @@ pub(crate) fn damaged(what: impl Into<String>) -> FormatError {
     FormatError::Damaged(what.into())
 }
 
-/// Builds a prebuilt lexicon from its columns.
+/// Builds a prebuilt lexicon from its columns, copying each once into the final buffer.
 #[derive(Debug, Default)]
-pub(crate) struct Writer {
-    sections: Vec<Vec<u8>>,
+pub(crate) struct Writer<'a> {
+    sections: Vec<&'a [u8]>,
 }
 
-impl Writer {
-    pub(crate) fn push<T: bytemuck::Pod>(&mut self, section: Section, column: &[T]) {
+impl<'a> Writer<'a> {
+    pub(crate) fn push<T: bytemuck::Pod>(&mut self, section: Section, column: &'a [T]) {
         assert_eq!(
             self.sections.len(),
             section as usize,
             "sections are written in order"
         );
-        self.sections.push(bytemuck::cast_slice(column).to_vec());
+        self.sections.push(bytemuck::cast_slice(column));
     }
 
     pub(crate) fn finish(self) -> AlignedBytes {

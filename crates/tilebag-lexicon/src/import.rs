@@ -73,23 +73,34 @@ impl WordList {
         let mut entries = Vec::new();
         let mut skipped = 0;
         for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-            let line = std::str::from_utf8(raw)
-                .map_err(|_| ImportError::NotUtf8 {
-                    source_name: source_name.to_owned(),
-                    line: n + 1,
-                })?
-                .trim();
-            if line.is_empty() || line.starts_with('#') {
+            let line = raw.trim_ascii();
+            if line.is_empty() || line[0] == b'#' {
                 continue;
             }
-            let (word, definition) = match line.split_once(char::is_whitespace) {
-                Some((word, rest)) => (word, Some(rest.trim()).filter(|d| !d.is_empty())),
-                None => (line, None),
+            let not_utf8 = || ImportError::NotUtf8 {
+                source_name: source_name.to_owned(),
+                line: n + 1,
             };
+            let end = line
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .unwrap_or(line.len());
+            let (word, rest) = line.split_at(end);
+            let definition = rest.trim_ascii();
+            let definition = if definition.is_empty() {
+                None
+            } else {
+                Some(
+                    std::str::from_utf8(definition)
+                        .map_err(|_| not_utf8())?
+                        .to_owned(),
+                )
+            };
+            let word = std::str::from_utf8(word).map_err(|_| not_utf8())?;
             match check_word(word) {
                 Ok(()) => entries.push(Entry {
                     word: word.to_ascii_uppercase(),
-                    definition: definition.map(str::to_owned),
+                    definition,
                 }),
                 Err(_) if options.skip_invalid => skipped += 1,
                 Err(reason) => {
@@ -168,6 +179,9 @@ impl WordList {
 }
 
 fn check_word(word: &str) -> Result<(), String> {
+    if (MIN_LEN..=MAX_LEN).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Ok(());
+    }
     if let Some((i, c)) = word.char_indices().find(|(_, c)| !c.is_ascii_alphabetic()) {
         return Err(format!(
             "`{c}` at position {} is not a letter A-Z",

@@ -30,7 +30,18 @@ impl Lexicon {
             .collect();
         by_key.sort_unstable();
 
-        let (groups, length_starts) = ranked_groups(&by_key, bag);
+        let mut groups = groups(&by_key, bag);
+        // Probability order: length, combinations descending, then key.
+        groups.sort_unstable_by_key(|g| {
+            ((g.len() as u128) << 64 | u128::from(!g.combinations), g.key)
+        });
+        let mut length_starts = [0u32; MAX_LEN + 2];
+        for group in &groups {
+            length_starts[group.len() + 1] += 1;
+        }
+        for len in 1..length_starts.len() {
+            length_starts[len] += length_starts[len - 1];
+        }
 
         let mut keys = Vec::with_capacity(groups.len());
         let mut combos = Vec::with_capacity(groups.len());
@@ -38,23 +49,23 @@ impl Lexicon {
         let mut first_word = Vec::with_capacity(groups.len() + 1);
         let mut lookup = vec![0u32; groups.len()];
         let mut order = Vec::with_capacity(entries.len()); // word id -> index in `entries`
-        let mut text = Vec::with_capacity(entries.iter().map(|e| e.word.len()).sum());
+        let mut id_of = vec![0u32; entries.len()]; // index in `entries` -> word id
         for (id, group) in groups.iter().enumerate() {
+            // The lookup table lists each length's ids in key order.
+            lookup[(length_starts[group.len()] + group.position) as usize] = id as u32;
             keys.push(group.key);
             combos.push(group.combinations);
             masks.push(letters::mask_of(letters::key_letters(group.key)));
             first_word.push(order.len() as u32);
-            // The lookup table lists each length's ids in key order.
-            lookup[(length_starts[group.len] + group.position) as usize] = id as u32;
-            for &entry in &by_key[group.words.clone()] {
-                let i = entry as u32;
-                order.push(i);
-                text.extend(letters::key_letters(codes[i as usize]).map(|l| b'A' + l as u8));
+            for &entry in &by_key[group.words.start as usize..group.words.end as usize] {
+                id_of[entry as u32 as usize] = order.len() as u32;
+                order.push(entry as u32);
             }
         }
         first_word.push(order.len() as u32);
 
-        let (front, back) = hooks(list, &codes, &order);
+        let text = text(&codes, &id_of, &first_word, &length_starts);
+        let (front, back) = hooks(list, &codes, &id_of);
 
         let mut definition_starts = Vec::new();
         let mut definitions = Vec::new();
@@ -73,21 +84,17 @@ impl Lexicon {
             definition_starts.push(definitions.len() as u32);
         }
 
+        let meta = format!("{name}\n{}", bag.to_text());
+        let packed: Vec<u128> = keys
+            .iter()
+            .map(|&key| letters::packed_of_key(key))
+            .collect();
         let mut writer = Writer::default();
-        writer.push(
-            Section::Meta,
-            format!("{name}\n{}", bag.to_text()).as_bytes(),
-        );
+        writer.push(Section::Meta, meta.as_bytes());
         writer.push(Section::Keys, &keys);
         writer.push(Section::Combinations, &combos);
         writer.push(Section::Masks, &masks);
-        writer.push(
-            Section::PackedCounts,
-            &keys
-                .iter()
-                .map(|&key| letters::packed_counts(&letters::key_counts(key)))
-                .collect::<Vec<_>>(),
-        );
+        writer.push(Section::PackedCounts, &packed);
         writer.push(Section::FirstWord, &first_word);
         writer.push(Section::ByKey, &lookup);
         writer.push(Section::LengthStarts, &length_starts);
@@ -103,43 +110,67 @@ impl Lexicon {
 /// The words of one alphagram.
 struct Group {
     key: u128,
-    len: usize,
     combinations: u64,
     /// Position in key order among the alphagrams of its length.
     position: u32,
     /// Range in the key-sorted word list.
-    words: std::ops::Range<usize>,
+    words: std::ops::Range<u32>,
 }
 
-/// Groups key-sorted words into alphagrams, in probability order: length, combinations
-/// descending, then key. Also returns the first alphagram id of each length.
-fn ranked_groups(by_key: &[u128], bag: &TileBag) -> (Vec<Group>, [u32; MAX_LEN + 2]) {
+impl Group {
+    fn len(&self) -> usize {
+        letters::key_len(self.key)
+    }
+}
+
+/// Groups key-sorted words into alphagrams, in key order.
+fn groups(by_key: &[u128], bag: &TileBag) -> Vec<Group> {
     let combinations = Combinations::new(bag);
     let mut groups: Vec<Group> = Vec::new();
-    let mut per_length = [0u32; MAX_LEN + 2];
+    let mut per_length = [0u32; MAX_LEN + 1];
     for (i, &entry) in by_key.iter().enumerate() {
         let key = entry >> 32;
         match groups.last_mut() {
-            Some(group) if group.key == key => group.words.end = i + 1,
+            Some(group) if group.key == key => group.words.end = i as u32 + 1,
             _ => {
-                let len = letters::key_len(key);
-                per_length[len] += 1;
+                let position = &mut per_length[letters::key_len(key)];
                 groups.push(Group {
                     key,
-                    len,
                     combinations: combinations.of_key(key),
-                    position: per_length[len] - 1,
-                    words: i..i + 1,
+                    position: *position,
+                    words: i as u32..i as u32 + 1,
                 });
+                *position += 1;
             }
         }
     }
-    groups.sort_unstable_by_key(|g| (g.len, std::cmp::Reverse(g.combinations), g.position));
-    let mut length_starts = [0u32; MAX_LEN + 2];
-    for len in 1..length_starts.len() {
-        length_starts[len] = length_starts[len - 1] + per_length[len - 1];
+    groups
+}
+
+/// The words' letters in word id order. Written walking the words alphabetically, so the
+/// reads are in order and only the writes jump about (which the processor need not wait for).
+fn text(
+    codes: &[u128],
+    id_of: &[u32],
+    first_word: &[u32],
+    length_starts: &[u32; MAX_LEN + 2],
+) -> Vec<u8> {
+    let mut word_starts = [0usize; MAX_LEN + 2];
+    let mut text_starts = [0usize; MAX_LEN + 2];
+    for len in 1..=MAX_LEN + 1 {
+        word_starts[len] = first_word[length_starts[len] as usize] as usize;
+        text_starts[len] =
+            text_starts[len - 1] + (word_starts[len] - word_starts[len - 1]) * (len - 1);
     }
-    (groups, length_starts)
+    let mut text = vec![0u8; text_starts[MAX_LEN + 1]];
+    for (&code, &id) in codes.iter().zip(id_of) {
+        let (letters, len) = letters::key_array(code);
+        let at = text_starts[len] + (id as usize - word_starts[len]) * len;
+        for (byte, letter) in text[at..at + len].iter_mut().zip(letters) {
+            *byte = b'A' + letter;
+        }
+    }
+    text
 }
 
 /// Front and back hook sets per word id; bit 31 marks inner hooks.
@@ -148,14 +179,10 @@ fn ranked_groups(by_key: &[u128], bag: &TileBag) -> (Vec<Group>, [u32; MAX_LEN +
 /// parent (the word minus its last letter) is one of the words it extends, which a stack of
 /// prefixes keeps at hand; the words starting with one letter, minus that letter, come in
 /// alphabetical order, so their front-hook parents are found by searching forward.
-fn hooks(list: &WordList, codes: &[u128], order: &[u32]) -> (Vec<u32>, Vec<u32>) {
+fn hooks(list: &WordList, codes: &[u128], id_of: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let entries = list.entries();
-    let mut id_of = vec![0u32; entries.len()];
-    for (id, &i) in order.iter().enumerate() {
-        id_of[i as usize] = id as u32;
-    }
-    let mut front = vec![0u32; order.len()];
-    let mut back = vec![0u32; order.len()];
+    let mut front = vec![0u32; id_of.len()];
+    let mut back = vec![0u32; id_of.len()];
 
     let mut prefixes: Vec<usize> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {

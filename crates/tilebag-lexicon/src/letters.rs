@@ -35,18 +35,22 @@ pub fn key_of_sorted(sorted: &[u8]) -> u128 {
 /// The alphagram key of any run of upper-case letters (at most [`MAX_LEN`]).
 #[must_use]
 pub fn key_of(word: &[u8]) -> u128 {
-    // Insertion sort: words are short, and this runs once per word when building an index.
-    let mut sorted = [0u8; MAX_LEN];
-    let n = word.len().min(MAX_LEN);
-    for (i, &letter) in word[..n].iter().enumerate() {
-        let mut j = i;
-        while j > 0 && sorted[j - 1] > letter {
-            sorted[j] = sorted[j - 1];
-            j -= 1;
-        }
-        sorted[j] = letter;
+    // Count the letters four bits each, then lay them out in order: no sorting.
+    let mut packed = word.iter().take(MAX_LEN).fold(0u128, |p, &b| {
+        p + (1 << (4 * u32::from(b.wrapping_sub(b'A') % 26)))
+    });
+    let mut key = 0u128;
+    let mut shift = 5 * MAX_LEN as u32;
+    while packed != 0 {
+        let letter = packed.trailing_zeros() / 4;
+        let count = ((packed >> (4 * letter)) & 15) as u32;
+        packed &= !(15 << (4 * letter));
+        // `count` copies of the letter's code, five bits apart, just below the letters so far.
+        let run = (0..count).fold(0u128, |run, _| run << 5 | u128::from(letter + 1));
+        shift -= 5 * count;
+        key |= run << shift;
     }
-    key_of_sorted(&sorted[..n])
+    key
 }
 
 /// The alphagram key of letter counts.
@@ -73,12 +77,36 @@ pub fn key_len(key: u128) -> usize {
     }
 }
 
+/// The letter indexes (0 for `A`) of a key in alphabetical order, and how many there are.
+#[must_use]
+pub fn key_array(key: u128) -> ([u8; MAX_LEN], usize) {
+    let mut letters = [0u8; MAX_LEN];
+    // Two halves in u64s: cheaper shifts than on the whole u128.
+    let (high, low) = ((key >> 40) as u64, key as u64 & ((1 << 40) - 1));
+    for (i, letter) in letters.iter_mut().enumerate() {
+        let code = if i < 7 {
+            (high >> (5 * (6 - i))) & 31
+        } else {
+            (low >> (5 * (14 - i))) & 31
+        };
+        *letter = (code as u8).wrapping_sub(1).min(25);
+    }
+    (letters, key_len(key))
+}
+
 /// Iterates over the letter indexes (0 for `A`) of a key, in alphabetical order.
 pub fn key_letters(key: u128) -> impl Iterator<Item = usize> {
-    (0..MAX_LEN)
-        .map(move |i| ((key >> (5 * (MAX_LEN - 1 - i))) & 31) as usize)
-        .take_while(|&code| code != 0)
-        .map(|code| (code - 1).min(25))
+    let (letters, len) = key_array(key);
+    letters.into_iter().take(len).map(usize::from)
+}
+
+/// Writes the letters of a key as upper-case ASCII into `out`.
+pub fn push_key_text(key: u128, out: &mut Vec<u8>) {
+    let (mut letters, len) = key_array(key);
+    for letter in &mut letters {
+        *letter += b'A';
+    }
+    out.extend_from_slice(&letters[..len]);
 }
 
 /// Writes the letters of a key as an upper-case string.
@@ -106,6 +134,15 @@ pub fn packed_counts(counts: &Counts) -> u128 {
     counts.iter().enumerate().fold(0, |packed, (i, &n)| {
         packed | u128::from(n.min(15)) << (4 * i)
     })
+}
+
+/// The packed letter counts (see [`packed_counts`]) of a key.
+#[must_use]
+pub fn packed_of_key(key: u128) -> u128 {
+    let (letters, len) = key_array(key);
+    letters[..len]
+        .iter()
+        .fold(0, |packed, &letter| packed + (1 << (4 * u32::from(letter))))
 }
 
 /// How many letters of `word` are missing from `tiles` (both from [`packed_counts`]):
@@ -178,6 +215,7 @@ mod tests {
     fn missing_counts_letters_the_tiles_lack() {
         let packed = |w: &str| packed_counts(&key_counts(key_of(w.as_bytes())));
         assert_eq!(missing(packed("RETAINS"), packed("AEINRST")), 0);
+        assert_eq!(packed_of_key(key_of(b"BANANAS")), packed("BANANAS"));
         assert_eq!(missing(packed("STRAINED"), packed("AEINRST")), 1);
         assert_eq!(missing(packed("ZZZ"), packed("AZ")), 2);
         assert_eq!(missing(packed("AEINRST"), packed("ZZ")), 7);

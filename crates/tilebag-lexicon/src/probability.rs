@@ -68,20 +68,24 @@ impl Combinations {
         )
     }
 
-    /// The same for an alphagram key, walking its runs of equal letters.
+    /// The same for an alphagram key.
     #[must_use]
     pub fn of_key(&self, key: u128) -> u64 {
-        let mut runs = [(0usize, 0usize); MAX_LEN];
-        let mut n = 0;
-        for letter in letters::key_letters(key) {
-            if n > 0 && runs[n - 1].0 == letter {
-                runs[n - 1].1 += 1;
-            } else {
-                runs[n] = (letter, 1);
-                n += 1;
+        self.of_packed(letters::packed_of_key(key))
+    }
+
+    /// The same for letter counts packed by [`letters::packed_counts`].
+    #[must_use]
+    pub fn of_packed(&self, mut packed: u128) -> u64 {
+        self.of_runs(std::iter::from_fn(move || {
+            if packed == 0 {
+                return None;
             }
-        }
-        self.of_runs(runs[..n].iter().copied())
+            let letter = packed.trailing_zeros() as usize / 4;
+            let count = (packed >> (4 * letter)) & 15;
+            packed &= !(15 << (4 * letter));
+            Some((letter, count as usize))
+        }))
     }
 
     fn of_runs(&self, runs: impl Iterator<Item = (usize, usize)>) -> u64 {
