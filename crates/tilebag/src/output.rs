@@ -97,6 +97,17 @@ pub struct InfoOut<'a> {
     pub probability: u32,
     pub combinations: u64,
     pub anagrams: Vec<&'a str>,
+    #[serde(skip)]
+    pub letters: LetterFacts,
+}
+
+/// Facts about an alphagram's letters, shown by `info`.
+#[derive(Debug, Default)]
+pub struct LetterFacts {
+    pub length: usize,
+    pub points: u32,
+    pub vowels: usize,
+    pub distinct: u32,
 }
 
 impl<'a> InfoOut<'a> {
@@ -108,10 +119,16 @@ impl<'a> InfoOut<'a> {
             probability: alphagram.probability(),
             combinations: alphagram.combinations(),
             anagrams: alphagram.words().map(|w| w.text()).collect(),
+            letters: LetterFacts {
+                length: alphagram.len(),
+                points: alphagram.points(),
+                vowels: alphagram.vowels(),
+                distinct: alphagram.distinct_letters(),
+            },
         }
     }
 
-    pub fn text(&self, lexicon: &str, length: usize) -> String {
+    pub fn text(&self, lexicon: &str) -> String {
         let yes_no = |b: bool| if b { "yes" } else { "no" };
         let none = |s: &str| {
             if s.is_empty() {
@@ -121,13 +138,17 @@ impl<'a> InfoOut<'a> {
             }
         };
         format!(
-            "{word} ({lexicon}){symbol}\n  alphagram     {alphagram}\n  probability   #{rank} of the {length}-letter alphagrams ({combinations} combinations)\n  anagrams      {anagrams}\n  front hooks   {front}\n  back hooks    {back}\n  inner hooks   front: {inner_front}, back: {inner_back}\n  definition    {definition}\n",
+            "{word} ({lexicon}){symbol}\n  alphagram     {alphagram}: {length} letters, {points} points, {vowels} vowels, {distinct} different\n  probability   #{rank} of the {length}-letter alphagrams ({combinations} combinations)\n  anagrams      {anagrams}\n  front hooks   {front}\n  back hooks    {back}\n  inner hooks   front: {inner_front}, back: {inner_back}\n  definition    {definition}\n",
             word = self.word.word,
             symbol = match self.word.symbol {
                 Some("#") => "  # not in the compared lexicon",
                 _ => "",
             },
             alphagram = self.alphagram,
+            length = self.letters.length,
+            points = self.letters.points,
+            vowels = self.letters.vowels,
+            distinct = self.letters.distinct,
             rank = self.probability,
             combinations = self.combinations,
             anagrams = self.anagrams.join(" "),

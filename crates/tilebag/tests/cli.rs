@@ -182,7 +182,8 @@ fn info_gives_every_fact() {
     );
     let text = tilebag(dir.path(), &["info", "eat"]).ok().stdout();
     assert!(
-        text.contains("alphagram     AET") && text.contains("front hooks"),
+        text.contains("alphagram     AET: 3 letters, 3 points, 2 vowels")
+            && text.contains("front hooks"),
         "{text}"
     );
     let run = tilebag(dir.path(), &["info", "eat", "xqzy"]).fails();

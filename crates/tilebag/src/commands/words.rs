@@ -133,10 +133,7 @@ pub fn info(args: &InfoArgs, library: &Library) -> anyhow::Result<ExitCode> {
     if args.common.json {
         print_json(&found)?;
     } else {
-        let texts: Vec<String> = found
-            .iter()
-            .map(|info| info.text(lexicon.name(), info.alphagram.len()))
-            .collect();
+        let texts: Vec<String> = found.iter().map(|info| info.text(lexicon.name())).collect();
         print!("{}", texts.join("\n"));
     }
     Ok(status)
