@@ -1,5 +1,7 @@
 //! Anagram, build, super-anagram and pattern search agree with a brute-force scan.
 
+mod common;
+
 use proptest::prelude::*;
 use tilebag_lexicon::query::{Criterion, Pattern, Query, Rack};
 use tilebag_lexicon::{Lexicon, TileBag, WordList};
@@ -93,19 +95,7 @@ fn tiles() -> impl Strategy<Value = Vec<Tile>> {
 }
 
 fn found(lexicon: &Lexicon, criterion: Criterion<'_>) -> Vec<String> {
-    let mut words: Vec<String> = lexicon
-        .search(&Query::of(criterion))
-        .into_iter()
-        .flat_map(|id| {
-            lexicon
-                .alphagram(id)
-                .words()
-                .map(|w| w.text().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    words.sort();
-    words
+    common::words_found(lexicon, &Query::of(criterion))
 }
 
 fn expected(list: &WordList, keep: impl Fn(&[u8]) -> bool) -> Vec<String> {

@@ -1,5 +1,7 @@
 //! Every search criterion, and its negation, on small hand-made lexicons.
 
+mod common;
+
 use tilebag_lexicon::query::{Criterion, NumRange, Pattern, Query, Rack, Side};
 use tilebag_lexicon::{ImportOptions, Lexicon, TileBag, WordList};
 
@@ -48,19 +50,7 @@ fn words(lexicon: &Lexicon, criteria: Vec<Criterion<'_>>) -> Vec<String> {
         criteria,
         ..Query::default()
     };
-    let mut words: Vec<String> = lexicon
-        .search(&query)
-        .into_iter()
-        .flat_map(|id| {
-            lexicon
-                .alphagram(id)
-                .words()
-                .map(|w| w.text().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    words.sort();
-    words
+    common::words_found(lexicon, &query)
 }
 
 fn alphagrams(lexicon: &Lexicon, query: &Query<'_>) -> Vec<String> {
