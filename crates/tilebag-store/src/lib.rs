@@ -1,0 +1,214 @@
+//! tilebag's storage: one logical schema on SQLite (embedded, the default) or PostgreSQL.
+//!
+//! Queries are written once, with `$1`-style parameters both backends accept, and run through
+//! sqlx's `Any` driver, so there is one implementation to test rather than two that drift.
+//! Only the migrations differ per backend (identity columns), in two directories with the
+//! same numbering and names.
+#![deny(missing_docs)]
+
+mod accounts;
+mod migrate;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+pub use accounts::{NewSession, Session, User, UserId, now};
+pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, in a file.
+    Sqlite,
+    /// PostgreSQL, over the network.
+    Postgres,
+}
+
+/// What went wrong in the store, in terms a handler can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique key is already taken.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A database URL that cannot be used.
+    #[error("{0}")]
+    Config(String),
+    /// Anything else: the database is unreachable, a query failed.
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(e) if e.is_unique_violation() => {
+                StoreError::Conflict(e.message().to_owned())
+            }
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Connections in use and idle, for `/metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolState {
+    /// Open connections.
+    pub size: u32,
+    /// Open connections not in use.
+    pub idle: usize,
+}
+
+/// A connection pool to the database, and every query tilebag runs.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &redact(&self.url))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A database URL without its password, for logs and errors.
+#[must_use]
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:****{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let rest = rest.trim_start_matches("//");
+            if rest.is_empty() {
+                return Err(StoreError::Config(
+                    "the SQLite URL names no file: write sqlite://PATH".into(),
+                ));
+            }
+            let url = if rest.contains("mode=") {
+                format!("sqlite://{rest}")
+            } else {
+                let separator = if rest.contains('?') { '&' } else { '?' };
+                format!("sqlite://{rest}{separator}mode=rwc")
+            };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_owned())
+        } else {
+            return Err(StoreError::Config(format!(
+                "`{}` is not a database URL tilebag knows: use sqlite://PATH or postgres://USER@HOST/DATABASE",
+                redact(url)
+            )));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot connect to {}: {e}", redact(&url))))?;
+        Ok(Store { pool, backend, url })
+    }
+
+    /// Which database this is.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Connections open and idle.
+    #[must_use]
+    pub fn pool_state(&self) -> PoolState {
+        PoolState {
+            size: self.pool.size(),
+            idle: self.pool.num_idle(),
+        }
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Config(
+                "backup copies SQLite databases; back PostgreSQL up with pg_dump".into(),
+            ));
+        }
+        if path.exists() {
+            return Err(StoreError::Config(format!(
+                "{} already exists; choose a new file",
+                path.display()
+            )));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Config("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target.to_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn database_urls_lose_their_password() {
+        assert_eq!(
+            redact("postgres://tb:secret@db:5432/tilebag"),
+            "postgres://tb:****@db:5432/tilebag"
+        );
+        assert_eq!(
+            redact("postgres://tb@db/tilebag"),
+            "postgres://tb@db/tilebag"
+        );
+        assert_eq!(
+            redact("sqlite://data/tilebag.db"),
+            "sqlite://data/tilebag.db"
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! One story of the store, run against each backend: SQLite always, PostgreSQL when configured.
+
+use tilebag_store::testing::{TestDatabase, backends};
+use tilebag_store::{MIGRATIONS, Migration, NewSession, SchemaStatus, Store, StoreError};
+
+async fn fresh(backend: &str) -> (TestDatabase, Store) {
+    let db = TestDatabase::new(backend).await;
+    let store = Store::connect(&db.url).await.expect("connect");
+    (db, store)
+}
+
+fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_report_status() {
+    for backend in backends("migrations_apply_once_and_report_status") {
+        let (_db, store) = fresh(backend).await;
+        assert_eq!(
+            store.schema_status().await.unwrap(),
+            SchemaStatus::Behind {
+                current: 0,
+                needed: latest()
+            }
+        );
+        let applied = store.migrate().await.unwrap();
+        assert_eq!(applied.len(), MIGRATIONS.len(), "{backend}");
+        assert!(
+            store.migrate().await.unwrap().is_empty(),
+            "{backend}: second run applies nothing"
+        );
+        assert_eq!(
+            store.schema_status().await.unwrap(),
+            SchemaStatus::Current { version: latest() }
+        );
+        // A later release added a migration this binary does not know: still compatible.
+        let newer = [Migration::new(
+            9999,
+            "from_the_future",
+            "CREATE TABLE future (x INTEGER)",
+            "CREATE TABLE future (x BIGINT)",
+        )];
+        store.migrate_with(&newer).await.unwrap();
+        let status = store.schema_status().await.unwrap();
+        assert_eq!(
+            status,
+            SchemaStatus::Ahead {
+                current: 9999,
+                known: latest()
+            }
+        );
+        assert!(status.is_compatible());
+    }
+}
+
+#[tokio::test]
+async fn a_failing_migration_leaves_the_last_good_version() {
+    for backend in backends("a_failing_migration_leaves_the_last_good_version") {
+        let (_db, store) = fresh(backend).await;
+        let list = [
+            Migration::new(
+                1,
+                "good",
+                "CREATE TABLE good (x INTEGER)",
+                "CREATE TABLE good (x BIGINT)",
+            ),
+            Migration::new(
+                2,
+                "bad",
+                "CREATE TABLE half (x INTEGER); SELECT * FROM missing_table;",
+                "CREATE TABLE half (x BIGINT); SELECT * FROM missing_table;",
+            ),
+        ];
+        let error = store.migrate_with(&list).await.unwrap_err();
+        assert!(
+            error.to_string().contains("migration 0002 bad failed"),
+            "{error}"
+        );
+        assert_eq!(store.applied_versions().await.unwrap(), [1]);
+        assert_eq!(
+            store.schema_status_for(&list).await.unwrap(),
+            SchemaStatus::Behind {
+                current: 1,
+                needed: 2
+            }
+        );
+        // Nothing of the failed migration remains: its first table was rolled back too.
+        let fixed = [
+            Migration::new(1, "good", "", ""),
+            Migration::new(
+                2,
+                "bad",
+                "CREATE TABLE half (x INTEGER)",
+                "CREATE TABLE half (x BIGINT)",
+            ),
+        ];
+        assert_eq!(
+            store.migrate_with(&fixed).await.unwrap().len(),
+            1,
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_migrations_apply_each_migration_once() {
+    for backend in backends("concurrent_migrations_apply_each_migration_once") {
+        let db = TestDatabase::new(backend).await;
+        let (a, b) = (
+            Store::connect(&db.url).await.unwrap(),
+            Store::connect(&db.url).await.unwrap(),
+        );
+        let many: Vec<Migration> = (1..=20)
+            .map(|v| {
+                let sql: &'static str =
+                    Box::leak(format!("CREATE TABLE t{v} (x INTEGER)").into_boxed_str());
+                Migration::new(v, "table", sql, sql)
+            })
+            .collect();
+        let (ra, rb) = tokio::join!(a.migrate_with(&many), b.migrate_with(&many));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!(
+            ra.len() + rb.len(),
+            many.len(),
+            "{backend}: each migration applied exactly once"
+        );
+        assert_eq!(
+            a.applied_versions().await.unwrap(),
+            (1..=20).collect::<Vec<i64>>()
+        );
+    }
+}
+
+#[tokio::test]
+async fn accounts_and_sessions() {
+    for backend in backends("accounts_and_sessions") {
+        let (_db, store) = fresh(backend).await;
+        store.migrate().await.unwrap();
+        let alice = store.create_user("Alice", "hash-a").await.unwrap();
+        assert!(alice.is_admin, "the first account is an admin");
+        assert!(
+            matches!(
+                store.create_user("ALICE", "x").await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{backend}"
+        );
+        let bob = store.create_user("bob", "hash-b").await.unwrap();
+        assert!(!bob.is_admin);
+        assert_eq!(store.user_by_name("alice").await.unwrap().id, alice.id);
+        assert!(matches!(
+            store.user_by_name("carol").await,
+            Err(StoreError::NotFound)
+        ));
+
+        let far = tilebag_store::now() + 3600;
+        for (token, user) in [("t1", alice.id), ("t2", alice.id), ("t3", bob.id)] {
+            store
+                .create_session(&NewSession {
+                    token_hash: token,
+                    user_id: user,
+                    csrf_token: "c",
+                    expires_at: far,
+                })
+                .await
+                .unwrap();
+        }
+        store
+            .create_session(&NewSession {
+                token_hash: "old",
+                user_id: bob.id,
+                csrf_token: "c",
+                expires_at: 1,
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.active_sessions().await.unwrap(), 3);
+        assert!(
+            matches!(store.session("old").await, Err(StoreError::NotFound)),
+            "expired sessions do not count"
+        );
+        assert_eq!(store.delete_expired_sessions().await.unwrap(), 1);
+        let (session, user) = store.session("t1").await.unwrap();
+        assert_eq!(
+            (session.csrf_token.as_str(), user.username.as_str()),
+            ("c", "Alice")
+        );
+        store.delete_session("t1").await.unwrap();
+        assert!(store.session("t1").await.is_err());
+        store.set_password(alice.id, "hash-a2").await.unwrap();
+        assert!(
+            store.session("t2").await.is_err(),
+            "a new password ends every session"
+        );
+        assert_eq!(store.user(alice.id).await.unwrap().password_hash, "hash-a2");
+
+        store
+            .update_settings(bob.id, Some("SCOWL80"), r#"{"tile_order":"vowels"}"#)
+            .await
+            .unwrap();
+        let bob = store.user(bob.id).await.unwrap();
+        assert_eq!(bob.default_lexicon.as_deref(), Some("SCOWL80"));
+        store.set_admin("BOB", true).await.unwrap();
+        assert!(store.user(bob.id).await.unwrap().is_admin);
+        store.delete_user(bob.id).await.unwrap();
+        assert!(matches!(
+            store.user(bob.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(
+            store.session("t3").await.is_err(),
+            "deleting an account deletes its sessions"
+        );
+        assert!(matches!(
+            store.delete_user(bob.id).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn sqlite_backup_is_a_consistent_copy() {
+    let (db, store) = fresh("sqlite").await;
+    store.migrate().await.unwrap();
+    store.create_user("Alice", "h").await.unwrap();
+    let copy =
+        std::path::Path::new(db.url.trim_start_matches("sqlite://")).with_file_name("copy.db");
+    store.backup(&copy).await.unwrap();
+    let restored = Store::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        restored.user_by_name("alice").await.unwrap().username,
+        "Alice"
+    );
+    assert!(
+        store.backup(&copy).await.is_err(),
+        "an existing file is never overwritten"
+    );
+}
+
+#[tokio::test]
+async fn bad_urls_say_what_to_write() {
+    let error = Store::connect("mysql://x").await.unwrap_err().to_string();
+    assert!(
+        error.contains("use sqlite://PATH or postgres://"),
+        "{error}"
+    );
+    assert!(Store::connect("sqlite://").await.is_err());
+}
