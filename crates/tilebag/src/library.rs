@@ -58,6 +58,15 @@ impl Library {
         load(&path)
     }
 
+    /// Loads every lexicon, the bundled one first, then the imported ones by name.
+    pub fn load_all(&self) -> anyhow::Result<Vec<Lexicon>> {
+        let mut all = vec![tilebag_bundled::scowl80()];
+        for path in self.files()? {
+            all.push(load(&path)?);
+        }
+        Ok(all)
+    }
+
     /// Every lexicon, the bundled one first, then the imported ones by name.
     pub fn list(&self) -> anyhow::Result<Vec<Listed>> {
         let listed = |lexicon: &Lexicon, bundled| Listed {

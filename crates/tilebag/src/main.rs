@@ -11,10 +11,12 @@ use clap::{Parser, Subcommand};
 
 use commands::lexicon::LexiconCommand;
 use commands::search::SearchArgs;
+use commands::server::BackupArgs;
 use commands::words::{AnagramArgs, InfoArgs, JudgeArgs};
 use library::Library;
+use tilebag_server::{DatabaseArgs, ServeArgs};
 
-/// Word study for Scrabble players: anagrams, word judge, word facts and search.
+/// Word study for Scrabble players: a web server, and word tools on the command line.
 ///
 /// The bundled lexicon, SCOWL80, is built from SCOWL (Spell Checker Oriented Word Lists,
 /// copyright Kevin Atkinson and others; see `tilebag notice`). It is not a tournament word
@@ -50,6 +52,12 @@ enum Command {
     Lexicon(LexiconCommand),
     /// Print the copyright and licence notice of the bundled word list.
     Notice,
+    /// Run the web server (SQLite in the data directory unless --database-url says otherwise).
+    Serve(Box<ServeArgs>),
+    /// Apply pending database migrations and say what was applied.
+    Migrate(DatabaseArgs),
+    /// Copy the live SQLite database to a new file.
+    Backup(BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +79,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Info(args) => commands::words::info(args, &library),
         Command::Search(args) => commands::search::run(args, &library),
         Command::Lexicon(command) => commands::lexicon::run(command, &library),
+        Command::Serve(args) => commands::server::serve(args, &library, &cli.data_dir),
+        Command::Migrate(database) => commands::server::migrate(database, &cli.data_dir),
+        Command::Backup(args) => commands::server::backup(args, &cli.data_dir),
         Command::Notice => {
             print!("{}", tilebag_bundled::NOTICE);
             Ok(ExitCode::SUCCESS)

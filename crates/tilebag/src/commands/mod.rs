@@ -2,6 +2,7 @@
 
 pub mod lexicon;
 pub mod search;
+pub mod server;
 pub mod words;
 
 use clap::Args;

@@ -1,0 +1,132 @@
+//! Settings of `tilebag serve`, each a flag with an environment variable twin.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DATABASE` [default: sqlite://DATA_DIR/tilebag.db]
+    #[arg(
+        long,
+        env = "TILEBAG_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The URL to use: the one given, or a SQLite file in the data directory.
+    #[must_use]
+    pub fn url(&self, data_dir: &Path) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tilebag.db").display()))
+    }
+}
+
+/// What the server does about pending migrations at start-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateMode {
+    /// Apply pending migrations before serving (the default on SQLite).
+    Auto,
+    /// Never migrate; report not-ready while the schema is behind (the default on PostgreSQL,
+    /// where a migration job runs `tilebag migrate` before a deploy).
+    Check,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+/// The `serve` command's settings.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "TILEBAG_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR:PORT"
+    )]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Apply pending migrations at start-up (auto) or only report them (check)
+    /// [default: auto on SQLite, check on PostgreSQL]
+    #[arg(long, env = "TILEBAG_MIGRATE", value_enum)]
+    pub migrate: Option<MigrateMode>,
+    /// Log format.
+    #[arg(long, env = "TILEBAG_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(
+        long,
+        env = "TILEBAG_SHUTDOWN_TIMEOUT",
+        default_value = "20",
+        value_name = "SECONDS"
+    )]
+    pub shutdown_timeout: u64,
+    /// Seconds a request may take before it is answered 408.
+    #[arg(
+        long,
+        env = "TILEBAG_REQUEST_TIMEOUT",
+        default_value = "30",
+        value_name = "SECONDS"
+    )]
+    pub request_timeout: u64,
+    /// Mark session cookies Secure (set this when a proxy in front serves HTTPS).
+    #[arg(long, env = "TILEBAG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Settings the running server consults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Set `Secure` on cookies.
+    pub secure_cookies: bool,
+    /// Whether pending migrations were applied at start-up or only checked.
+    pub migrate: MigrateMode,
+    /// Time in-flight requests get after a shutdown signal.
+    pub shutdown_timeout: Duration,
+    /// Time a request may take.
+    pub request_timeout: Duration,
+    /// Failed logins allowed per account, and per client address, in one window.
+    pub login_limit: LoginLimit,
+}
+
+/// How many failed logins are allowed before a pause.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimit {
+    /// Failures per account per window.
+    pub per_account: u32,
+    /// Failures per client address per window.
+    pub per_address: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            secure_cookies: false,
+            migrate: MigrateMode::Auto,
+            shutdown_timeout: Duration::from_secs(20),
+            request_timeout: Duration::from_secs(30),
+            login_limit: LoginLimit {
+                per_account: 5,
+                per_address: 20,
+                window: Duration::from_secs(15 * 60),
+            },
+        }
+    }
+}

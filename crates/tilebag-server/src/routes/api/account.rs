@@ -1,0 +1,183 @@
+//! `/api/v1/account`: register, log in and out, settings, password, deletion.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tilebag_store::User;
+use utoipa::ToSchema;
+
+use crate::auth::{self, ApiUser, NewLogin};
+use crate::error::{AppError, AppJson};
+use crate::settings::{Preferences, save_settings};
+use crate::state::AppState;
+
+/// A username and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// An account as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountOut {
+    username: String,
+    is_admin: bool,
+    default_lexicon: Option<String>,
+    preferences: serde_json::Value,
+    /// Echo this in the `X-CSRF-Token` header of state-changing calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csrf_token: Option<String>,
+}
+
+fn account(user: &User, csrf_token: Option<String>) -> AccountOut {
+    AccountOut {
+        username: user.username.clone(),
+        is_admin: user.is_admin,
+        default_lexicon: user.default_lexicon.clone(),
+        preferences: serde_json::from_str(&user.preferences).unwrap_or_default(),
+        csrf_token,
+    }
+}
+
+fn logged_in(state: &AppState, login: &NewLogin, status: StatusCode) -> Response {
+    let cookie = auth::session_cookie(&login.token, state.config.secure_cookies);
+    (
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Json(account(&login.user, Some(login.csrf_token.clone()))),
+    )
+        .into_response()
+}
+
+/// Creates an account and logs it in (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/account/register", request_body = Credentials,
+    responses((status = 201, body = AccountOut), (status = 400, description = "bad username or password"), (status = 409, description = "username taken")))]
+pub async fn register(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<Credentials>,
+) -> Result<Response, AppError> {
+    let login = auth::register(&state, &body.username, &body.password).await?;
+    Ok(logged_in(&state, &login, StatusCode::CREATED))
+}
+
+/// Logs in (sets the session cookie).
+#[utoipa::path(post, path = "/api/v1/account/login", request_body = Credentials,
+    responses((status = 200, body = AccountOut), (status = 401, description = "wrong username or password"), (status = 429, description = "too many attempts")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    AppJson(body): AppJson<Credentials>,
+) -> Result<Response, AppError> {
+    let login = auth::login(&state, &body.username, &body.password, client.ip()).await?;
+    Ok(logged_in(&state, &login, StatusCode::OK))
+}
+
+/// Ends this session.
+#[utoipa::path(post, path = "/api/v1/account/logout", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = auth::cookie_token(&headers) {
+        auth::logout(&state, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            auth::clear_cookie(state.config.secure_cookies),
+        )],
+    )
+        .into_response())
+}
+
+/// The logged-in account.
+#[utoipa::path(get, path = "/api/v1/account", responses((status = 200, body = AccountOut), (status = 401, description = "not logged in")))]
+pub async fn me(user: ApiUser) -> Response {
+    Json(account(&user.user, Some(user.session.csrf_token))).into_response()
+}
+
+/// New settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsIn {
+    default_lexicon: Option<String>,
+    preferences: Preferences,
+}
+
+/// Changes the default lexicon and display preferences.
+#[utoipa::path(put, path = "/api/v1/account/settings", request_body = SettingsIn,
+    responses((status = 200, body = AccountOut), (status = 422, description = "unknown preference")))]
+pub async fn settings(
+    State(state): State<AppState>,
+    user: ApiUser,
+    AppJson(body): AppJson<SettingsIn>,
+) -> Result<Response, AppError> {
+    save_settings(
+        &state,
+        &user.user,
+        body.default_lexicon.as_deref(),
+        &body.preferences,
+    )
+    .await?;
+    let fresh = state.store.user(user.user.id).await?;
+    Ok(Json(account(&fresh, None)).into_response())
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordIn {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password; every other session ends, this one gets a new cookie.
+#[utoipa::path(post, path = "/api/v1/account/password", request_body = PasswordIn,
+    responses((status = 200, body = AccountOut), (status = 403, description = "wrong current password")))]
+pub async fn password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    AppJson(body): AppJson<PasswordIn>,
+) -> Result<Response, AppError> {
+    let login = crate::settings::change_password(
+        &state,
+        user.user,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(logged_in(&state, &login, StatusCode::OK))
+}
+
+/// Confirms a deletion.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteIn {
+    password: String,
+}
+
+/// Deletes the account and everything it saved.
+#[utoipa::path(delete, path = "/api/v1/account", request_body = DeleteIn, responses((status = 204), (status = 403, description = "wrong password")))]
+pub async fn delete(
+    State(state): State<AppState>,
+    user: ApiUser,
+    AppJson(body): AppJson<DeleteIn>,
+) -> Result<Response, AppError> {
+    crate::settings::delete_account(&state, &user.user, &body.password).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            auth::clear_cookie(state.config.secure_cookies),
+        )],
+    )
+        .into_response())
+}

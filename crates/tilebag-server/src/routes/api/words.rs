@@ -1,0 +1,123 @@
+//! `/api/v1`: the word tools.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::{AppError, AppJson, AppQuery};
+use crate::search_form::SearchForm;
+use crate::state::AppState;
+use crate::tools;
+use crate::views::{AnagramOut, InfoOut, JudgeOut, LexiconOut, SearchOut};
+
+/// `GET /api/v1/anagram` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AnagramParams {
+    /// Letters, `?` blanks (up to 8), `[...]` letter sets.
+    q: String,
+    /// `anagram` (default), `build` or `super`.
+    mode: Option<String>,
+    /// Lexicon [default: the bundled one].
+    lexicon: Option<String>,
+}
+
+/// Words made from a rack.
+#[utoipa::path(get, path = "/api/v1/anagram", params(AnagramParams),
+    responses((status = 200, body = AnagramOut), (status = 400, description = "malformed query"), (status = 404, description = "unknown lexicon")))]
+pub async fn anagram(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<AnagramParams>,
+) -> Result<Response, AppError> {
+    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    Ok(Json(tools::anagram(lexicon, &params.q, params.mode.as_deref())?).into_response())
+}
+
+/// `GET /api/v1/judge` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JudgeParams {
+    /// Words separated by commas or spaces.
+    words: String,
+    /// Lexicon [default: the bundled one].
+    lexicon: Option<String>,
+}
+
+/// Whether words are valid.
+#[utoipa::path(get, path = "/api/v1/judge", params(JudgeParams), responses((status = 200, body = JudgeOut)))]
+pub async fn judge(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<JudgeParams>,
+) -> Result<Response, AppError> {
+    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    Ok(Json(tools::judge(lexicon, &params.words)).into_response())
+}
+
+/// `GET /api/v1/words/{word}` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InfoParams {
+    /// Lexicon [default: the bundled one].
+    lexicon: Option<String>,
+    /// Mark the word with `#` if this other lexicon lacks it.
+    compare: Option<String>,
+}
+
+/// Everything about a word.
+#[utoipa::path(get, path = "/api/v1/words/{word}", params(("word" = String, Path, description = "the word"), InfoParams),
+    responses((status = 200, body = InfoOut), (status = 404, description = "not a word")))]
+pub async fn info(
+    State(state): State<AppState>,
+    Path(word): Path<String>,
+    AppQuery(params): AppQuery<InfoParams>,
+) -> Result<Response, AppError> {
+    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    let compare = params
+        .compare
+        .as_deref()
+        .map(|name| state.lexicons.pick(Some(name)))
+        .transpose()?;
+    Ok(Json(tools::info(lexicon, &word, compare)?).into_response())
+}
+
+/// Search with criteria in the query string.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchForm),
+    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed")))]
+pub async fn search(
+    State(state): State<AppState>,
+    AppQuery(form): AppQuery<SearchForm>,
+) -> Result<Response, AppError> {
+    Ok(Json(tools::search(&state.lexicons, &form)?).into_response())
+}
+
+/// Search with criteria in a JSON body.
+#[utoipa::path(post, path = "/api/v1/search", request_body = SearchForm,
+    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 422, description = "unknown field")))]
+pub async fn search_json(
+    State(state): State<AppState>,
+    AppJson(form): AppJson<SearchForm>,
+) -> Result<Response, AppError> {
+    Ok(Json(tools::search(&state.lexicons, &form)?).into_response())
+}
+
+/// The lexicons offered, the default first.
+#[utoipa::path(get, path = "/api/v1/lexicons", responses((status = 200, body = [LexiconOut])))]
+pub async fn lexicons(State(state): State<AppState>) -> Response {
+    let all: Vec<LexiconOut<'_>> = state
+        .lexicons
+        .all()
+        .iter()
+        .map(|l| LexiconOut {
+            name: l.name(),
+            words: l.word_count(),
+            alphagrams: l.alphagram_count(),
+            definitions: l.has_definitions(),
+        })
+        .collect();
+    Json(all).into_response()
+}

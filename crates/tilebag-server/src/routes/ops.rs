@@ -1,0 +1,111 @@
+//! Health, readiness and metrics, for load balancers, orchestrators and monitoring.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::metrics::{gauge, resident_bytes};
+use crate::state::AppState;
+
+/// `GET /healthz`: the process is alive.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+#[derive(Debug, Serialize)]
+struct Readiness {
+    ready: bool,
+    reasons: Vec<String>,
+    warnings: Vec<String>,
+    schema: Option<String>,
+}
+
+/// `GET /readyz`: 200 when the database answers, its schema suits this binary, lexicons
+/// are loaded and no shutdown has begun; otherwise 503 with the reasons.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let mut reasons = Vec::new();
+    let mut warnings = Vec::new();
+    let mut schema = None;
+    if state.is_draining() {
+        reasons.push("shutting down".to_owned());
+    }
+    match state.store.schema_status().await {
+        Ok(status) => {
+            if !status.is_compatible() {
+                reasons.push(status.to_string());
+            } else if matches!(status, tilebag_store::SchemaStatus::Ahead { .. }) {
+                warnings.push(status.to_string());
+            }
+            schema = Some(status.to_string());
+        }
+        Err(error) => reasons.push(format!("database unreachable: {error}")),
+    }
+    if state.lexicons.all().is_empty() {
+        reasons.push("no lexicons loaded".to_owned());
+    }
+    let ready = reasons.is_empty();
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Readiness {
+            ready,
+            reasons,
+            warnings,
+            schema,
+        }),
+    )
+        .into_response()
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let mut out = state.metrics.render_requests();
+    if let Ok(sessions) = state.store.active_sessions().await {
+        gauge(
+            &mut out,
+            "tilebag_active_sessions",
+            "Sessions that have not expired.",
+            sessions as f64,
+        );
+    }
+    let pool = state.store.pool_state();
+    gauge(
+        &mut out,
+        "tilebag_db_pool_connections",
+        "Open database connections.",
+        f64::from(pool.size),
+    );
+    gauge(
+        &mut out,
+        "tilebag_db_pool_idle_connections",
+        "Open database connections not in use.",
+        pool.idle as f64,
+    );
+    gauge(
+        &mut out,
+        "tilebag_lexicon_load_seconds",
+        "Time it took to load the lexicons.",
+        state.lexicons.load_seconds,
+    );
+    gauge(
+        &mut out,
+        "tilebag_lexicons",
+        "Lexicons loaded.",
+        state.lexicons.all().len() as f64,
+    );
+    if let Some(bytes) = resident_bytes() {
+        gauge(
+            &mut out,
+            "tilebag_resident_memory_bytes",
+            "Resident memory of the server process.",
+            bytes,
+        );
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
+}

@@ -1,0 +1,258 @@
+//! Register, log in and out, and the settings page.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Page, PageError, render};
+use crate::auth::{self, MaybeUser, NewLogin, check_csrf};
+use crate::error::AppError;
+use crate::settings::{Preferences, Theme, TileOrder};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account_form.html")]
+struct AccountForm {
+    page: Page,
+    action: &'static str,
+    register: bool,
+    username: String,
+    error: Option<String>,
+}
+
+fn account_form(register: bool, username: String, error: Option<AppError>) -> Response {
+    let (title, action) = if register {
+        ("Register", "/register")
+    } else {
+        ("Log in", "/login")
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let retry_after = error.as_ref().and_then(|e| e.retry_after);
+    let page = Page {
+        title: title.to_owned(),
+        user: None,
+        csrf: String::new(),
+    };
+    let mut response = render(
+        status,
+        &AccountForm {
+            page,
+            action,
+            register,
+            username,
+            error: error.map(|e| e.message),
+        },
+    );
+    if let Some(seconds) = retry_after.and_then(|s| s.to_string().parse().ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    }
+    response
+}
+
+pub async fn register_form() -> Response {
+    account_form(true, String::new(), None)
+}
+
+pub async fn login_form() -> Response {
+    account_form(false, String::new(), None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn logged_in(state: &AppState, login: &NewLogin, to: &str) -> Response {
+    let cookie = auth::session_cookie(&login.token, state.config.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
+}
+
+pub async fn register(State(state): State<AppState>, Form(form): Form<Credentials>) -> Response {
+    match auth::register(&state, &form.username, &form.password).await {
+        Ok(login) => logged_in(&state, &login, "/"),
+        Err(error) => account_form(true, form.username, Some(error)),
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(form): Form<Credentials>,
+) -> Response {
+    match auth::login(&state, &form.username, &form.password, client.ip()).await {
+        Ok(login) => logged_in(&state, &login, "/"),
+        Err(error) => account_form(false, form.username, Some(error)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// The logged-in player of a form post whose CSRF field matches.
+fn checked(
+    who: MaybeUser,
+    csrf: &str,
+) -> Result<(tilebag_store::Session, tilebag_store::User), PageError> {
+    let (session, user) = who.0.ok_or_else(AppError::unauthorized)?;
+    check_csrf(&session, csrf)?;
+    Ok((session, user))
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    checked(who, &form.csrf)?;
+    if let Some(token) = auth::cookie_token(&headers) {
+        auth::logout(&state, &token).await?;
+    }
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::clear_cookie(state.config.secure_cookies),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    page: Page,
+    lexicons: Vec<String>,
+    default_lexicon: String,
+    tile_order: &'static str,
+    theme: &'static str,
+    show_definitions: bool,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+fn settings_page(
+    state: &AppState,
+    who: &MaybeUser,
+    message: Option<String>,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let (_, user) = who.0.as_ref().ok_or_else(AppError::unauthorized)?;
+    let preferences = Preferences::of(user);
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let page = SettingsPage {
+        page: Page::new("Settings", who),
+        lexicons: state
+            .lexicons
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        default_lexicon: user.default_lexicon.clone().unwrap_or_default(),
+        tile_order: match preferences.tile_order {
+            TileOrder::Alphabetical => "alphabetical",
+            TileOrder::Random => "random",
+            TileOrder::VowelsFirst => "vowels_first",
+        },
+        theme: match preferences.theme {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        },
+        show_definitions: preferences.show_definitions,
+        message,
+        error: error.map(|e| e.message),
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn settings_form(
+    State(state): State<AppState>,
+    who: MaybeUser,
+) -> Result<Response, PageError> {
+    if who.0.is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    settings_page(&state, &who, None, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    csrf: String,
+    default_lexicon: Option<String>,
+    tile_order: TileOrder,
+    theme: Theme,
+    show_definitions: Option<bool>,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let (_, user) = checked(who.clone(), &form.csrf)?;
+    let preferences = Preferences {
+        tile_order: form.tile_order,
+        theme: form.theme,
+        show_definitions: form.show_definitions.unwrap_or(false),
+    };
+    crate::settings::save_settings(&state, &user, form.default_lexicon.as_deref(), &preferences)
+        .await?;
+    let (session, _) = who.0.ok_or_else(AppError::unauthorized)?;
+    let fresh = MaybeUser(Some((session, state.store.user(user.id).await?)));
+    settings_page(&state, &fresh, Some("Settings saved.".into()), None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let (_, user) = checked(who.clone(), &form.csrf)?;
+    match crate::settings::change_password(&state, user, &form.current_password, &form.new_password)
+        .await
+    {
+        Ok(login) => Ok(logged_in(&state, &login, "/settings")),
+        Err(error) => settings_page(&state, &who, None, Some(error)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    let (_, user) = checked(who.clone(), &form.csrf)?;
+    match crate::settings::delete_account(&state, &user, &form.password).await {
+        Ok(()) => Ok((
+            [(
+                header::SET_COOKIE,
+                auth::clear_cookie(state.config.secure_cookies),
+            )],
+            Redirect::to("/"),
+        )
+            .into_response()),
+        Err(error) => settings_page(&state, &who, None, Some(error)),
+    }
+}

@@ -1,0 +1,139 @@
+//! Server-rendered pages.
+
+pub mod account;
+pub mod words;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::auth::MaybeUser;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What every page's layout shows.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The page's title.
+    pub title: String,
+    /// The logged-in player's name.
+    pub user: Option<String>,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+}
+
+impl Page {
+    /// The layout for a page with this title, for whoever is logged in.
+    pub fn new(title: &str, who: &MaybeUser) -> Page {
+        let (user, csrf) = match &who.0 {
+            Some((session, user)) => (Some(user.username.clone()), session.csrf_token.clone()),
+            None => (None, String::new()),
+        };
+        Page {
+            title: title.to_owned(),
+            user,
+            csrf,
+        }
+    }
+}
+
+/// Renders a template, or a plain error when rendering fails.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => AppError::internal(error).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    heading: String,
+    message: String,
+}
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> PageError {
+        PageError(error)
+    }
+}
+
+impl From<tilebag_store::StoreError> for PageError {
+    fn from(error: tilebag_store::StoreError) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let heading = self
+            .0
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_owned();
+        let page = Page {
+            title: heading.clone(),
+            user: None,
+            csrf: String::new(),
+        };
+        let mut response = render(
+            self.0.status,
+            &ErrorPage {
+                page,
+                heading,
+                message: self.0.message,
+            },
+        );
+        if let Some(seconds) = self.0.retry_after {
+            if let Ok(value) = seconds.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+const STYLESHEET: &str = include_str!("../../../static/app.css");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The pages' routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(words::home))
+        .route("/about", get(words::about))
+        .route("/anagram", get(words::anagram))
+        .route("/judge", get(words::judge))
+        .route("/info/{word}", get(words::info))
+        .route("/search", get(words::search))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/settings",
+            get(account::settings_form).post(account::save_settings),
+        )
+        .route("/settings/password", post(account::change_password))
+        .route("/settings/delete", post(account::delete))
+        .route("/static/app.css", get(stylesheet))
+}

@@ -1,0 +1,235 @@
+//! The word tool pages: anagram, judge, word info, search, and the home and about pages.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Page, PageError, render};
+use crate::auth::MaybeUser;
+use crate::error::AppQuery;
+use crate::search_form::SearchForm;
+use crate::state::AppState;
+use crate::tools;
+use crate::views::{InfoOut, JudgeOut, SearchOut};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    page: Page,
+}
+
+pub async fn home(who: MaybeUser) -> Response {
+    render(
+        StatusCode::OK,
+        &Home {
+            page: Page::new("Home", &who),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+struct About {
+    page: Page,
+    notice: &'static str,
+}
+
+pub async fn about(who: MaybeUser) -> Response {
+    render(
+        StatusCode::OK,
+        &About {
+            page: Page::new("About", &who),
+            notice: tilebag_bundled::NOTICE,
+        },
+    )
+}
+
+/// The lexicon a page uses: the one asked for, else the player's default, else the bundled one.
+fn lexicon_name(state: &AppState, asked: Option<&str>, who: &MaybeUser) -> String {
+    let preferred = who
+        .0
+        .as_ref()
+        .and_then(|(_, user)| user.default_lexicon.clone());
+    let name = asked
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .or(preferred);
+    name.and_then(|n| state.lexicons.get(&n).map(|l| l.name().to_owned()))
+        .or_else(|| state.lexicons.names().first().map(|n| (*n).to_owned()))
+        .unwrap_or_default()
+}
+
+fn lexicon_names(state: &AppState) -> Vec<String> {
+    state
+        .lexicons
+        .names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AnagramParams {
+    q: Option<String>,
+    mode: Option<String>,
+    lexicon: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "anagram.html")]
+struct AnagramPage<'a> {
+    page: Page,
+    query: String,
+    mode: String,
+    lexicon: String,
+    lexicons: Vec<String>,
+    words: Option<Vec<&'a str>>,
+    error: Option<String>,
+}
+
+pub async fn anagram(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    AppQuery(params): AppQuery<AnagramParams>,
+) -> Result<Response, PageError> {
+    let lexicon = lexicon_name(&state, params.lexicon.as_deref(), &who);
+    let query = params.q.unwrap_or_default();
+    let mode = params.mode.unwrap_or_else(|| "anagram".into());
+    let found = (!query.trim().is_empty())
+        .then(|| tools::anagram(state.lexicons.pick(Some(&lexicon))?, &query, Some(&mode)))
+        .transpose();
+    let (words, error, status) = match found {
+        Ok(found) => (found.map(|f| f.words), None, StatusCode::OK),
+        Err(e) => (None, Some(e.message), e.status),
+    };
+    let page = AnagramPage {
+        page: Page::new("Anagram", &who),
+        query,
+        mode,
+        lexicons: lexicon_names(&state),
+        lexicon,
+        words,
+        error,
+    };
+    Ok(render(status, &page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct JudgeParams {
+    words: Option<String>,
+    lexicon: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "judge.html")]
+struct JudgePage<'a> {
+    page: Page,
+    words: String,
+    lexicon: String,
+    lexicons: Vec<String>,
+    verdict: Option<JudgeOut<'a>>,
+}
+
+pub async fn judge(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    AppQuery(params): AppQuery<JudgeParams>,
+) -> Result<Response, PageError> {
+    let lexicon = lexicon_name(&state, params.lexicon.as_deref(), &who);
+    let words = params.words.unwrap_or_default();
+    let verdict = if words.trim().is_empty() {
+        None
+    } else {
+        Some(tools::judge(state.lexicons.pick(Some(&lexicon))?, &words))
+    };
+    Ok(render(
+        StatusCode::OK,
+        &JudgePage {
+            page: Page::new("Word judge", &who),
+            words,
+            lexicons: lexicon_names(&state),
+            lexicon,
+            verdict,
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InfoParams {
+    lexicon: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "info.html")]
+struct InfoPage<'a> {
+    page: Page,
+    lexicon: String,
+    info: InfoOut<'a>,
+}
+
+pub async fn info(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Path(word): Path<String>,
+    AppQuery(params): AppQuery<InfoParams>,
+) -> Result<Response, PageError> {
+    let lexicon = lexicon_name(&state, params.lexicon.as_deref(), &who);
+    let info = tools::info(state.lexicons.pick(Some(&lexicon))?, &word, None)?;
+    let title = info.word.word.to_owned();
+    Ok(render(
+        StatusCode::OK,
+        &InfoPage {
+            page: Page::new(&title, &who),
+            lexicon,
+            info,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    page: Page,
+    form: SearchForm,
+    lexicon: String,
+    lexicons: Vec<String>,
+    yes_no: [(&'static str, &'static str); 3],
+    sides: [(&'static str, &'static str); 4],
+    results: Option<SearchOut<'a>>,
+    error: Option<String>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    AppQuery(mut form): AppQuery<SearchForm>,
+) -> Result<Response, PageError> {
+    let lexicon = lexicon_name(&state, form.lexicon.as_deref(), &who);
+    form.lexicon = Some(lexicon.clone());
+    let (results, error, status) = if form.is_empty() {
+        (None, None, StatusCode::OK)
+    } else {
+        match tools::search(&state.lexicons, &form) {
+            Ok(found) => (Some(found), None, StatusCode::OK),
+            Err(e) => (None, Some(e.message), e.status),
+        }
+    };
+    let page = SearchPage {
+        page: Page::new("Search", &who),
+        form,
+        lexicon,
+        lexicons: lexicon_names(&state),
+        yes_no: [("", "either"), ("yes", "yes"), ("no", "no")],
+        sides: [
+            ("", "—"),
+            ("front", "front"),
+            ("back", "back"),
+            ("either", "either end"),
+        ],
+        results,
+        error,
+    };
+    Ok(render(status, &page))
+}

@@ -1,0 +1,107 @@
+//! The word tools behind both the pages and the JSON API.
+
+use tilebag_lexicon::Lexicon;
+use tilebag_lexicon::query::{Criterion, Query, Rack};
+
+use crate::error::AppError;
+use crate::search_form::SearchForm;
+use crate::state::Lexicons;
+use crate::views::{AlphagramOut, AnagramOut, InfoOut, JudgeOut, SearchOut, Verdict};
+
+/// Most alphagrams one search answers; more are reached with `offset`.
+pub const MAX_RESULTS: usize = 10_000;
+
+/// Anagram, build or super-anagram.
+pub fn anagram<'a>(
+    lexicon: &'a Lexicon,
+    query: &str,
+    mode: Option<&str>,
+) -> Result<AnagramOut<'a>, AppError> {
+    let rack = Rack::parse(query.trim())?;
+    let criterion = match mode.unwrap_or("anagram") {
+        "anagram" | "" => Criterion::Anagram(rack),
+        "build" => Criterion::Build(rack),
+        "super" => Criterion::Super(rack),
+        other => {
+            return Err(AppError::bad_request(format!(
+                "mode `{other}`: say anagram, build or super"
+            )));
+        }
+    };
+    let mut words: Vec<&str> = lexicon
+        .search(&Query::of(criterion))
+        .into_iter()
+        .flat_map(|id| lexicon.alphagram(id).words().map(|w| w.text()))
+        .collect();
+    words.sort_unstable();
+    Ok(AnagramOut {
+        lexicon: lexicon.name(),
+        query: query.trim().to_ascii_uppercase(),
+        words,
+    })
+}
+
+/// Judges words (separated by spaces or commas).
+#[must_use]
+pub fn judge<'a>(lexicon: &'a Lexicon, words: &str) -> JudgeOut<'a> {
+    let words: Vec<Verdict> = words
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| Verdict {
+            word: w.to_ascii_uppercase(),
+            valid: lexicon.contains(w),
+        })
+        .collect();
+    JudgeOut {
+        lexicon: lexicon.name(),
+        valid: !words.is_empty() && words.iter().all(|v| v.valid),
+        words,
+    }
+}
+
+/// Everything about one word.
+pub fn info<'a>(
+    lexicon: &'a Lexicon,
+    word: &str,
+    compare: Option<&Lexicon>,
+) -> Result<InfoOut<'a>, AppError> {
+    let id = lexicon.find_word(word).ok_or_else(|| {
+        AppError::not_found(format!(
+            "{} is not a word in {}",
+            word.to_ascii_uppercase(),
+            lexicon.name()
+        ))
+    })?;
+    Ok(InfoOut::new(&lexicon.word(id), compare))
+}
+
+/// Runs a search form.
+pub fn search<'a>(lexicons: &'a Lexicons, form: &SearchForm) -> Result<SearchOut<'a>, AppError> {
+    let lexicon = lexicons.pick(form.lexicon.as_deref())?;
+    let mut spec = form.spec()?;
+    match spec.limit {
+        Some(limit) if limit > MAX_RESULTS => {
+            return Err(AppError::bad_request(format!(
+                "limit: at most {MAX_RESULTS} results per request; page through more with offset"
+            )));
+        }
+        None => spec.limit = Some(MAX_RESULTS),
+        Some(_) => {}
+    }
+    let query = spec.to_query(|name| lexicons.get(name))?;
+    let compare = form
+        .compare
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(|name| lexicons.pick(Some(name)))
+        .transpose()?;
+    let alphagrams = lexicon
+        .search(&query)
+        .into_iter()
+        .map(|id| AlphagramOut::new(&lexicon.alphagram(id), compare))
+        .collect();
+    Ok(SearchOut {
+        lexicon: lexicon.name(),
+        alphagrams,
+    })
+}

@@ -1,0 +1,203 @@
+//! What the word tools answer: stable JSON shapes (documented in the README) and text,
+//! shared by the command line, the JSON API and the pages.
+
+use serde::Serialize;
+use tilebag_lexicon::{Alphagram, Lexicon, Word};
+use utoipa::ToSchema;
+
+/// A word with its hooks, as in `search` and `info` output.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WordOut<'a> {
+    pub word: &'a str,
+    pub front_hooks: String,
+    pub back_hooks: String,
+    pub inner_front_hook: bool,
+    pub inner_back_hook: bool,
+    pub definition: Option<&'a str>,
+    /// `#` when the word is not in the lexicon given with `--compare`; absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<&'static str>,
+}
+
+impl<'a> WordOut<'a> {
+    pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> WordOut<'a> {
+        WordOut {
+            word: word.text(),
+            front_hooks: word.front_hooks(),
+            back_hooks: word.back_hooks(),
+            inner_front_hook: word.inner_front_hook(),
+            inner_back_hook: word.inner_back_hook(),
+            definition: word.definition(),
+            symbol: compare.map(|other| if other.contains(word.text()) { "" } else { "#" }),
+        }
+    }
+
+    /// `front WORD back`, with `·` marking inner hooks, as word study tools show it.
+    fn text(&self) -> String {
+        let dot = |inner: bool| if inner { "·" } else { "" };
+        format!(
+            "{:>8} {}{}{}{} {:<8}",
+            self.front_hooks,
+            dot(self.inner_front_hook),
+            self.word,
+            dot(self.inner_back_hook),
+            self.symbol.unwrap_or(""),
+            self.back_hooks
+        )
+    }
+}
+
+/// An alphagram with all its words, as in `search` output.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlphagramOut<'a> {
+    pub alphagram: String,
+    pub probability: u32,
+    pub combinations: u64,
+    pub words: Vec<WordOut<'a>>,
+}
+
+impl<'a> AlphagramOut<'a> {
+    pub fn new(alphagram: &Alphagram<'a>, compare: Option<&Lexicon>) -> AlphagramOut<'a> {
+        AlphagramOut {
+            alphagram: alphagram.letters(),
+            probability: alphagram.probability(),
+            combinations: alphagram.combinations(),
+            words: alphagram
+                .words()
+                .map(|w| WordOut::new(&w, compare))
+                .collect(),
+        }
+    }
+
+    /// One line per word: rank and alphagram on the first, then hooks, word and definition.
+    pub fn text(&self) -> String {
+        let mut lines = String::new();
+        for (i, word) in self.words.iter().enumerate() {
+            let (rank, alphagram) = if i == 0 {
+                (self.probability.to_string(), self.alphagram.as_str())
+            } else {
+                (String::new(), "")
+            };
+            let line = format!(
+                "{rank:>6}  {alphagram:<15} {} {}",
+                word.text(),
+                word.definition.unwrap_or("")
+            );
+            lines.push_str(line.trim_end());
+            lines.push('\n');
+        }
+        lines
+    }
+}
+
+/// A word with its alphagram's facts, as in `info` output.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InfoOut<'a> {
+    #[serde(flatten)]
+    pub word: WordOut<'a>,
+    pub alphagram: String,
+    pub probability: u32,
+    pub combinations: u64,
+    pub anagrams: Vec<&'a str>,
+    #[serde(skip)]
+    pub letters: LetterFacts,
+}
+
+/// Facts about an alphagram's letters, shown by `info`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LetterFacts {
+    pub length: usize,
+    pub points: u32,
+    pub vowels: usize,
+    pub distinct: u32,
+}
+
+impl<'a> InfoOut<'a> {
+    pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> InfoOut<'a> {
+        let alphagram = word.alphagram();
+        InfoOut {
+            word: WordOut::new(word, compare),
+            alphagram: alphagram.letters(),
+            probability: alphagram.probability(),
+            combinations: alphagram.combinations(),
+            anagrams: alphagram.words().map(|w| w.text()).collect(),
+            letters: LetterFacts {
+                length: alphagram.len(),
+                points: alphagram.points(),
+                vowels: alphagram.vowels(),
+                distinct: alphagram.distinct_letters(),
+            },
+        }
+    }
+
+    pub fn text(&self, lexicon: &str) -> String {
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let none = |s: &str| {
+            if s.is_empty() {
+                "-".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        format!(
+            "{word} ({lexicon}){symbol}\n  alphagram     {alphagram}: {length} letters, {points} points, {vowels} vowels, {distinct} different\n  probability   #{rank} of the {length}-letter alphagrams ({combinations} combinations)\n  anagrams      {anagrams}\n  front hooks   {front}\n  back hooks    {back}\n  inner hooks   front: {inner_front}, back: {inner_back}\n  definition    {definition}\n",
+            word = self.word.word,
+            symbol = match self.word.symbol {
+                Some("#") => "  # not in the compared lexicon",
+                _ => "",
+            },
+            alphagram = self.alphagram,
+            length = self.letters.length,
+            points = self.letters.points,
+            vowels = self.letters.vowels,
+            distinct = self.letters.distinct,
+            rank = self.probability,
+            combinations = self.combinations,
+            anagrams = self.anagrams.join(" "),
+            front = none(&self.word.front_hooks),
+            back = none(&self.word.back_hooks),
+            inner_front = yes_no(self.word.inner_front_hook),
+            inner_back = yes_no(self.word.inner_back_hook),
+            definition = self.word.definition.unwrap_or("-"),
+        )
+    }
+}
+
+/// `anagram --json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnagramOut<'a> {
+    pub lexicon: &'a str,
+    pub query: String,
+    pub words: Vec<&'a str>,
+}
+
+/// `search --json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchOut<'a> {
+    pub lexicon: &'a str,
+    pub alphagrams: Vec<AlphagramOut<'a>>,
+}
+
+/// `judge --json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JudgeOut<'a> {
+    pub lexicon: &'a str,
+    pub valid: bool,
+    pub words: Vec<Verdict>,
+}
+
+/// One judged word.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verdict {
+    pub word: String,
+    pub valid: bool,
+}
+
+/// `GET /api/v1/lexicons`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LexiconOut<'a> {
+    pub name: &'a str,
+    pub words: usize,
+    pub alphagrams: usize,
+    pub definitions: bool,
+}

@@ -1,0 +1,137 @@
+//! `serve`, `migrate` and `backup`: running the server and looking after its database.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use tilebag_server::{AppState, Config, DatabaseArgs, Lexicons, LogFormat, MigrateMode, ServeArgs};
+use tilebag_store::{Backend, Store};
+
+use crate::library::Library;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+async fn connect(database: &DatabaseArgs, data_dir: &Path) -> anyhow::Result<Store> {
+    let url = database.url(data_dir);
+    if database.database_url.is_none() {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    }
+    Ok(Store::connect(&url).await?)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TILEBAG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    runtime()?.block_on(async {
+        let store = connect(&args.database, data_dir).await?;
+        let migrate = args.migrate.unwrap_or(match store.backend() {
+            Backend::Sqlite => MigrateMode::Auto,
+            Backend::Postgres => MigrateMode::Check,
+        });
+        if migrate == MigrateMode::Auto {
+            for migration in store.migrate().await? {
+                tracing::info!(
+                    version = migration.version,
+                    name = migration.name,
+                    "applied migration"
+                );
+            }
+        }
+        let status = store.schema_status().await?;
+        if status.is_compatible() {
+            tracing::info!("{status}");
+        } else {
+            tracing::warn!("{status}; serving, but not ready");
+        }
+        let started = Instant::now();
+        let lexicons = library.load_all()?;
+        let lexicons = Lexicons::new(lexicons, started.elapsed().as_secs_f64());
+        tracing::info!(lexicons = ?lexicons.names(), "lexicons loaded");
+        let config = Config {
+            secure_cookies: args.secure_cookies,
+            migrate,
+            shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
+            request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            ..Config::default()
+        };
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let address = listener.local_addr()?;
+        println!("tilebag is listening on http://{address}/");
+        let state = AppState::new(store.clone(), lexicons, config);
+        tilebag_server::serve(listener, state, shutdown_signal()).await?;
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn migrate(database: &DatabaseArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = connect(database, data_dir).await?;
+        let applied = store.migrate().await?;
+        if applied.is_empty() {
+            println!("nothing to migrate: {}", store.schema_status().await?);
+        }
+        for migration in applied {
+            println!("applied {:04}_{}", migration.version, migration.name);
+        }
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Copy a live SQLite database to a new file (for PostgreSQL use pg_dump).
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub fn backup(args: &BackupArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = connect(&args.database, data_dir).await?;
+        store.backup(&args.file).await?;
+        println!("backed up to {}", args.file.display());
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
