@@ -6,6 +6,7 @@
 //! header), and any request whose `Origin` is another site is refused.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -108,8 +109,10 @@ fn random_token(bytes: usize) -> String {
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 /// A session just created: the cookie token and the CSRF token.

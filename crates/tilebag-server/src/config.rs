@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DATABASE` [default: sqlite://DATA_DIR/tilebag.db]
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DATABASE` [default: `sqlite://DATA_DIR/tilebag.db`]
     #[arg(
         long,
         env = "TILEBAG_DATABASE_URL",
@@ -125,7 +125,7 @@ impl Default for Config {
             login_limit: LoginLimit {
                 per_account: 5,
                 per_address: 20,
-                window: Duration::from_secs(15 * 60),
+                window: Duration::from_mins(15),
             },
         }
     }

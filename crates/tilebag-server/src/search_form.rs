@@ -1,4 +1,5 @@
 //! Search criteria as they arrive from a web form, a query string or a JSON body.
+#![allow(clippy::large_stack_arrays, reason = "utoipa's generated parameter list for 31 fields")]
 
 use serde::Deserialize;
 use tilebag_lexicon::query::SearchSpec;
@@ -6,6 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Every search criterion; empty fields are ignored, unknown ones refused.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[allow(
+    clippy::large_stack_arrays,
+    reason = "inside utoipa's generated parameter list"
+)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchForm {

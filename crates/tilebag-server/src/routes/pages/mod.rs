@@ -92,10 +92,10 @@ impl IntoResponse for PageError {
                 message: self.0.message,
             },
         );
-        if let Some(seconds) = self.0.retry_after {
-            if let Ok(value) = seconds.to_string().parse() {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let Some(seconds) = self.0.retry_after
+            && let Ok(value) = seconds.to_string().parse()
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

@@ -1,0 +1,388 @@
+//! The JSON API, health, readiness and metrics over real HTTP.
+
+mod common;
+
+use common::{error_of, spawn_app, spawn_with};
+use tilebag_server::Config;
+use tilebag_store::Migration;
+use tilebag_store::testing::backends;
+
+#[tokio::test]
+async fn word_tools_answer_in_the_documented_shapes() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let get = |path: &str| client.get(app.url(path)).send();
+    let anagram: serde_json::Value = get("/api/v1/anagram?q=aeinrst")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(anagram["lexicon"], "SCOWL80");
+    assert!(
+        anagram["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "RETAINS")
+    );
+    let build: serde_json::Value = get("/api/v1/anagram?q=cat&mode=build")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(build["words"].as_array().unwrap().iter().any(|w| w == "AT"));
+    let judge: serde_json::Value = get("/api/v1/judge?words=qi,zzxq")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(judge["valid"], false);
+    assert_eq!(
+        judge["words"][0],
+        serde_json::json!({ "word": "QI", "valid": true })
+    );
+    let info: serde_json::Value = get("/api/v1/words/eat")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            info["alphagram"].as_str(),
+            info["inner_front_hook"].as_bool()
+        ),
+        (Some("AET"), Some(true))
+    );
+    let search: serde_json::Value = get("/api/v1/search?length=7&probability=1-5&front_hook=no")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ranks: Vec<u64> = search["alphagrams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["probability"].as_u64().unwrap())
+        .collect();
+    assert!(
+        !ranks.is_empty() && ranks.windows(2).all(|w| w[0] < w[1]) && ranks.iter().all(|&r| r <= 5),
+        "{ranks:?}"
+    );
+    let posted: serde_json::Value = client
+        .post(app.url("/api/v1/search"))
+        .json(&serde_json::json!({ "length": "7", "probability": "1-5", "front_hook": "no" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(posted, search, "GET and POST search agree");
+    let lexicons: serde_json::Value = get("/api/v1/lexicons").await.unwrap().json().await.unwrap();
+    assert_eq!(lexicons[0]["name"], "SCOWL80");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx_in_the_error_shape() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let get = |path: &str| client.get(app.url(path)).send();
+    let cases = [
+        (
+            get("/api/v1/anagram?q=%5BAB").await.unwrap(),
+            400,
+            "the letter class `[` at position 1 is not closed",
+        ),
+        (
+            get("/api/v1/anagram?q=?????????").await.unwrap(),
+            400,
+            "9 blanks; at most 8",
+        ),
+        (
+            get("/api/v1/anagram").await.unwrap(),
+            400,
+            "missing field `q`",
+        ),
+        (
+            get("/api/v1/anagram?q=AB&lexicon=NWL").await.unwrap(),
+            404,
+            "no lexicon is named `NWL`",
+        ),
+        (
+            get("/api/v1/anagram?q=AB&colour=red").await.unwrap(),
+            400,
+            "unknown field `colour`",
+        ),
+        (
+            get("/api/v1/search?length=9-2").await.unwrap(),
+            400,
+            "length: `9-2`: the range is empty",
+        ),
+        (
+            get("/api/v1/search?limit=20000").await.unwrap(),
+            400,
+            "at most 10000 results",
+        ),
+        (
+            get("/api/v1/words/zzxq").await.unwrap(),
+            404,
+            "ZZXQ is not a word in SCOWL80",
+        ),
+        (
+            get("/api/v1/nothing/here").await.unwrap(),
+            404,
+            "no such API endpoint",
+        ),
+    ];
+    for (response, status, text) in cases {
+        let (got, _, message) = error_of(response).await;
+        assert_eq!(got, status, "{message}");
+        assert!(message.contains(text), "{message} lacks {text}");
+    }
+    let post = |body: &'static str, content_type: &'static str| {
+        client
+            .post(app.url("/api/v1/search"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        error_of(post("{\"length\": ", "application/json").await.unwrap())
+            .await
+            .1,
+        "malformed_json"
+    );
+    assert_eq!(
+        error_of(post("{\"length\": 7}", "application/json").await.unwrap())
+            .await
+            .1,
+        "invalid_fields"
+    );
+    assert_eq!(
+        error_of(post("length=7", "text/plain").await.unwrap())
+            .await
+            .1,
+        "unsupported_media_type"
+    );
+    let huge = format!("{{\"in_list\": \"{}\"}}", "A".repeat(100 * 1024));
+    let too_big = client
+        .post(app.url("/api/v1/search"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(too_big).await.0, 413);
+}
+
+#[tokio::test]
+async fn readiness_follows_the_schema_version() {
+    for backend in backends("readiness_follows_the_schema_version") {
+        // Behind: a new binary on an old database, in check mode, stays up but is not ready.
+        let app = spawn_with(backend, false, Config::default()).await;
+        let client = app.client();
+        assert_eq!(
+            client
+                .get(app.url("/healthz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let response = client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(response.status(), 503, "{backend}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body["reasons"][0],
+            "database schema is at version 0, this binary needs 1: run `tilebag migrate`"
+        );
+        app.store.migrate().await.unwrap();
+        assert_eq!(
+            client
+                .get(app.url("/readyz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200,
+            "ready once migrated"
+        );
+
+        // Ahead: a newer release migrated further; this one keeps serving, with a warning.
+        let newer = [Migration::new(
+            9999,
+            "newer",
+            "CREATE TABLE newer (x INTEGER)",
+            "CREATE TABLE newer (x BIGINT)",
+        )];
+        app.store.migrate_with(&newer).await.unwrap();
+        let response = client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{backend}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            body["warnings"][0]
+                .as_str()
+                .unwrap()
+                .contains("newer than this binary's 1"),
+            "{body}"
+        );
+        assert_eq!(
+            client
+                .get(app.url("/api/v1/anagram?q=QI"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn draining_turns_readiness_off_and_shutdown_waits_for_requests() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    assert_eq!(
+        client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.state.start_draining();
+    let response = client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["reasons"][0], "shutting down");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    for word in ["qi", "za", "xu"] {
+        client
+            .get(app.url(&format!("/api/v1/words/{word}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains(r#"tilebag_http_requests_total{method="GET",route="/api/v1/words/{word}",status="200"} 3"#), "{text}");
+    assert!(text.contains(r#"tilebag_http_request_duration_seconds_count{method="GET",route="/api/v1/words/{word}"} 3"#));
+    for gauge in [
+        "tilebag_active_sessions 0",
+        "tilebag_db_pool_connections",
+        "tilebag_lexicon_load_seconds",
+        "tilebag_resident_memory_bytes",
+    ] {
+        assert!(text.contains(gauge), "missing {gauge}");
+    }
+    assert!(
+        !text.contains("/api/v1/words/qi"),
+        "raw paths never become series"
+    );
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route() {
+    let app = spawn_app("sqlite").await;
+    let doc: serde_json::Value = app
+        .client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/anagram",
+        "/api/v1/judge",
+        "/api/v1/words/{word}",
+        "/api/v1/search",
+        "/api/v1/lexicons",
+        "/api/v1/account",
+        "/api/v1/account/register",
+        "/api/v1/account/login",
+        "/api/v1/account/logout",
+        "/api/v1/account/settings",
+        "/api/v1/account/password",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} is not in the OpenAPI document"
+        );
+    }
+    assert!(paths["/api/v1/search"].get("post").is_some());
+}
+
+#[tokio::test]
+async fn pages_render_the_word_tools() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let page = |path: &str| client.get(app.url(path)).send();
+    let home = page("/").await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(
+        home.text().await.unwrap().contains("name=\"viewport\""),
+        "usable on a phone"
+    );
+    let anagram = page("/anagram?q=aeinrst")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        anagram.contains("href=\"/info/RETAINS?lexicon=SCOWL80\""),
+        "words link to their info page"
+    );
+    let bad = page("/anagram?q=%5BAB").await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("is not closed"));
+    let search = page("/search?length=7&probability=1-3")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        search.contains("<table class=\"results\">") && search.contains("OTARINE"),
+        "results table"
+    );
+    let info = page("/info/eat").await.unwrap().text().await.unwrap();
+    assert!(info.contains("BFGHLMNPST") && info.contains("AET"));
+    assert_eq!(page("/info/zzxq").await.unwrap().status(), 404);
+    let judge = page("/judge?words=qi+za")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(judge.contains("VALID"));
+    let about = page("/about").await.unwrap().text().await.unwrap();
+    assert!(
+        about.contains("Kevin Atkinson"),
+        "the SCOWL notice is shown"
+    );
+    let css = page("/static/app.css").await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}

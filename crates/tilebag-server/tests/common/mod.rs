@@ -1,0 +1,109 @@
+//! A real server on a real socket with a real database, for each test.
+
+#![allow(dead_code, reason = "each test binary uses some of these helpers")]
+
+use std::net::SocketAddr;
+
+use tilebag_server::{AppState, Config, Lexicons, MigrateMode};
+use tilebag_store::Store;
+use tilebag_store::testing::TestDatabase;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub state: AppState,
+    pub store: Store,
+    stop: Option<oneshot::Sender<()>>,
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _db: TestDatabase,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// A client with its own cookie jar (one browser).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Signals shutdown and waits for the server to stop.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.server).await.expect("server task")
+    }
+}
+
+/// Starts the app on 127.0.0.1:0 against a fresh, migrated database on `backend`.
+pub async fn spawn_app(backend: &str) -> TestApp {
+    spawn_with(backend, true, Config::default()).await
+}
+
+/// Starts the app; `migrate: false` leaves the database empty (check mode).
+pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> TestApp {
+    let db = TestDatabase::new(backend).await;
+    let store = Store::connect(&db.url).await.expect("connect");
+    if migrate {
+        store.migrate().await.expect("migrate");
+    } else {
+        config.migrate = MigrateMode::Check;
+    }
+    let lexicons = Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0);
+    let state = AppState::new(store.clone(), lexicons, config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(tilebag_server::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        state,
+        store,
+        stop: Some(stop),
+        server,
+        _db: db,
+    }
+}
+
+/// Registers through the API; returns the CSRF token.
+pub async fn register(
+    app: &TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> String {
+    let response = client
+        .post(app.url("/api/v1/account/register"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), 201, "register {username}");
+    let body: serde_json::Value = response.json().await.expect("json");
+    body["csrf_token"].as_str().expect("csrf token").to_owned()
+}
+
+/// The `{"error": {"code", "message"}}` of a response, with its status.
+pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.expect("error body is JSON");
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("error.message")
+        .to_owned();
+    (status, code, message)
+}
