@@ -24,6 +24,7 @@ impl TestApp {
     }
 
     /// A client with its own cookie jar (one browser).
+    #[allow(clippy::unused_self, reason = "reads as asking this app for a browser")]
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)

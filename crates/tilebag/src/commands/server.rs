@@ -117,7 +117,7 @@ pub fn migrate(database: &DatabaseArgs, data_dir: &Path) -> anyhow::Result<ExitC
     })
 }
 
-/// Copy a live SQLite database to a new file (for PostgreSQL use pg_dump).
+/// Copy a live SQLite database to a new file (for PostgreSQL use `pg_dump`).
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// The file to write; it must not exist yet.
