@@ -1,5 +1,8 @@
 //! Search criteria as they arrive from a web form, a query string or a JSON body.
-#![allow(clippy::large_stack_arrays, reason = "utoipa's generated parameter list for 31 fields")]
+#![allow(
+    clippy::large_stack_arrays,
+    reason = "utoipa's generated parameter list for 31 fields"
+)]
 
 use serde::Deserialize;
 use tilebag_lexicon::query::SearchSpec;

@@ -1,0 +1,255 @@
+//! `tilebag serve`, `migrate` and `backup` as real processes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use tilebag_store::testing::{TestDatabase, backends};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    /// Starts `tilebag serve` on a free port in `dir` and waits for its address line.
+    fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tilebag"))
+            .current_dir(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("TILEBAG_DATA_DIR")
+            .env_remove("TILEBAG_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tilebag serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("address line");
+        let base = line
+            .trim()
+            .strip_prefix("tilebag is listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn address(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    fn wait(mut self) -> std::process::ExitStatus {
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("the server did not stop within 10 s");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tilebag(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tilebag"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("TILEBAG_DATABASE_URL")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn serve_with_no_settings_uses_sqlite_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let ready = reqwest::blocking::get(server.url("/readyz")).unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(
+        dir.path().join("tilebag-data").join("tilebag.db").exists(),
+        "SQLite file in ./tilebag-data"
+    );
+    let anagram: serde_json::Value = reqwest::blocking::get(server.url("/api/v1/anagram?q=QI"))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(anagram["words"][0], "QI");
+    server.terminate();
+    assert!(server.wait().success(), "exits 0 after SIGTERM");
+}
+
+#[test]
+fn sigterm_lets_an_in_flight_request_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--shutdown-timeout", "10"]);
+    let body = br#"{"length": "7", "probability": "1-3"}"#;
+    let mut stream = TcpStream::connect(server.address()).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/search HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.address(),
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..5]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.terminate();
+    // The listener closes at once; the request already under way is still answered.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        TcpStream::connect(server.address()).is_err(),
+        "no new connections after SIGTERM"
+    );
+    stream.write_all(&body[5..]).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"alphagrams\""));
+    assert!(server.wait().success());
+}
+
+#[test]
+fn serve_in_check_mode_is_not_ready_on_an_old_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--migrate", "check"]);
+    let response = reqwest::blocking::get(server.url("/readyz")).unwrap();
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().unwrap();
+    assert_eq!(
+        body["reasons"][0],
+        "database schema is at version 0, this binary needs 1: run `tilebag migrate`"
+    );
+    let migrated = tilebag(dir.path(), &["migrate"]);
+    assert!(migrated.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&migrated.stdout),
+        "applied 0001_accounts\n"
+    );
+    assert_eq!(
+        reqwest::blocking::get(server.url("/readyz"))
+            .unwrap()
+            .status(),
+        200,
+        "ready without a restart"
+    );
+    let again = tilebag(dir.path(), &["migrate"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "nothing to migrate: database schema is at version 1\n"
+    );
+}
+
+#[test]
+fn concurrent_migrate_runs_apply_each_migration_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for backend in backends("concurrent_migrate_runs_apply_each_migration_once") {
+        let db = runtime.block_on(TestDatabase::new(backend));
+        let dir = tempfile::tempdir().unwrap();
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_tilebag"))
+                .current_dir(dir.path())
+                .args(["migrate", "--database-url", &db.url])
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(a.status.success() && b.status.success(), "{backend}");
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&a.stdout),
+            String::from_utf8_lossy(&b.stdout)
+        );
+        assert_eq!(
+            out.matches("applied 0001_accounts").count(),
+            1,
+            "{backend}: {out}"
+        );
+        drop(db);
+    }
+}
+
+#[test]
+fn backup_copies_a_live_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let client = reqwest::blocking::Client::new();
+    let register = |name: &str| {
+        let response = client
+            .post(server.url("/api/v1/account/register"))
+            .json(&serde_json::json!({ "username": name, "password": "long enough password" }))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    };
+    register("before");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy = {
+        let (stop, url) = (stop.clone(), server.url("/api/v1/anagram?q=AEINRST"));
+        std::thread::spawn(move || {
+            let mut served = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                assert_eq!(reqwest::blocking::get(&url).unwrap().status(), 200);
+                served += 1;
+            }
+            served
+        })
+    };
+    let copy = dir.path().join("copy.db");
+    let backup = tilebag(dir.path(), &["backup", copy.to_str().unwrap()]);
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    register("after");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        busy.join().unwrap() > 0,
+        "requests were served during the backup"
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = tilebag_store::Store::connect(&format!("sqlite://{}", copy.display()))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.user_by_name("before").await.unwrap().username,
+            "before"
+        );
+        assert!(
+            store.user_by_name("after").await.is_err(),
+            "the copy is of the moment it was taken"
+        );
+    });
+    let twice = tilebag(dir.path(), &["backup", copy.to_str().unwrap()]);
+    assert!(
+        !twice.status.success()
+            && String::from_utf8_lossy(&twice.stderr).contains("already exists")
+    );
+}
