@@ -210,10 +210,10 @@ fn backup_copies_a_live_database() {
     register("before");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let busy = {
-        let (stop, url) = (stop.clone(), server.url("/api/v1/anagram?q=AEINRST"));
+        let (halt, url) = (stop.clone(), server.url("/api/v1/anagram?q=AEINRST"));
         std::thread::spawn(move || {
             let mut served = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !halt.load(std::sync::atomic::Ordering::Relaxed) {
                 assert_eq!(reqwest::blocking::get(&url).unwrap().status(), 200);
                 served += 1;
             }
