@@ -212,12 +212,12 @@ fn backup_copies_a_live_database() {
     let busy = {
         let (halt, url) = (stop.clone(), server.url("/api/v1/anagram?q=AEINRST"));
         std::thread::spawn(move || {
-            let mut served = 0;
+            let mut answered = 0;
             while !halt.load(std::sync::atomic::Ordering::Relaxed) {
                 assert_eq!(reqwest::blocking::get(&url).unwrap().status(), 200);
-                served += 1;
+                answered += 1;
             }
-            served
+            answered
         })
     };
     let copy = dir.path().join("copy.db");
