@@ -59,6 +59,7 @@ pub struct ServeArgs {
         value_name = "ADDR:PORT"
     )]
     pub listen: SocketAddr,
+    /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
     /// Apply pending migrations at start-up (auto) or only report them (check)

@@ -3,6 +3,8 @@
 //! [`app`] builds the router from an [`AppState`]; [`serve`] runs it on a listener until a
 //! shutdown signal, then lets in-flight requests finish (bounded by the shutdown timeout).
 
+#![deny(missing_docs)]
+
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -8,11 +8,17 @@ use utoipa::ToSchema;
 /// A word with its hooks, as in `search` and `info` output.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WordOut<'a> {
+    /// The word, upper-case.
     pub word: &'a str,
+    /// Letters that go in front to make a word.
     pub front_hooks: String,
+    /// Letters that go after to make a word.
     pub back_hooks: String,
+    /// The word minus its first letter is a word.
     pub inner_front_hook: bool,
+    /// The word minus its last letter is a word.
     pub inner_back_hook: bool,
+    /// Its definition, if the lexicon has one.
     pub definition: Option<&'a str>,
     /// `#` when the word is not in the lexicon given with `--compare`; absent without it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -20,6 +26,7 @@ pub struct WordOut<'a> {
 }
 
 impl<'a> WordOut<'a> {
+    /// The view of a word; `compare` sets the symbol.
     pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> WordOut<'a> {
         WordOut {
             word: word.text(),
@@ -50,13 +57,18 @@ impl<'a> WordOut<'a> {
 /// An alphagram with all its words, as in `search` output.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlphagramOut<'a> {
+    /// The letters in alphabetical order.
     pub alphagram: String,
+    /// Probability rank within its length (1 = likeliest).
     pub probability: u32,
+    /// Ways to draw these tiles from a full bag.
     pub combinations: u64,
+    /// Its words, alphabetically.
     pub words: Vec<WordOut<'a>>,
 }
 
 impl<'a> AlphagramOut<'a> {
+    /// The view of an alphagram and all its words.
     pub fn new(alphagram: &Alphagram<'a>, compare: Option<&Lexicon>) -> AlphagramOut<'a> {
         AlphagramOut {
             alphagram: alphagram.letters(),
@@ -93,12 +105,18 @@ impl<'a> AlphagramOut<'a> {
 /// A word with its alphagram's facts, as in `info` output.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InfoOut<'a> {
+    /// The word and its hooks.
     #[serde(flatten)]
     pub word: WordOut<'a>,
+    /// The letters in alphabetical order.
     pub alphagram: String,
+    /// Probability rank within its length (1 = likeliest).
     pub probability: u32,
+    /// Ways to draw these tiles from a full bag.
     pub combinations: u64,
+    /// Every word of its alphagram.
     pub anagrams: Vec<&'a str>,
+    /// Facts about the letters (not in the JSON).
     #[serde(skip)]
     pub letters: LetterFacts,
 }
@@ -106,13 +124,18 @@ pub struct InfoOut<'a> {
 /// Facts about an alphagram's letters, shown by `info`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LetterFacts {
+    /// Number of letters.
     pub length: usize,
+    /// Sum of tile values.
     pub points: u32,
+    /// Number of vowels.
     pub vowels: usize,
+    /// Number of different letters.
     pub distinct: u32,
 }
 
 impl<'a> InfoOut<'a> {
+    /// Everything about a word.
     pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> InfoOut<'a> {
         let alphagram = word.alphagram();
         InfoOut {
@@ -130,6 +153,7 @@ impl<'a> InfoOut<'a> {
         }
     }
 
+    /// The text the command line prints.
     pub fn text(&self, lexicon: &str) -> String {
         let yes_no = |b: bool| if b { "yes" } else { "no" };
         let none = |s: &str| {
@@ -166,38 +190,52 @@ impl<'a> InfoOut<'a> {
 /// `anagram --json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnagramOut<'a> {
+    /// The lexicon's name.
     pub lexicon: &'a str,
+    /// The query, upper-case.
     pub query: String,
+    /// Matching words, alphabetically.
     pub words: Vec<&'a str>,
 }
 
 /// `search --json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOut<'a> {
+    /// The lexicon's name.
     pub lexicon: &'a str,
+    /// Matching alphagrams in probability order.
     pub alphagrams: Vec<AlphagramOut<'a>>,
 }
 
 /// `judge --json`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JudgeOut<'a> {
+    /// The lexicon's name.
     pub lexicon: &'a str,
+    /// Whether all (or this) word is valid.
     pub valid: bool,
+    /// Each word's verdict.
     pub words: Vec<Verdict>,
 }
 
 /// One judged word.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Verdict {
+    /// The word, upper-case.
     pub word: String,
+    /// Whether all (or this) word is valid.
     pub valid: bool,
 }
 
 /// `GET /api/v1/lexicons`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LexiconOut<'a> {
+    /// Its name.
     pub name: &'a str,
+    /// Number of words.
     pub words: usize,
+    /// Number of alphagrams.
     pub alphagrams: usize,
+    /// Whether it has definitions.
     pub definitions: bool,
 }

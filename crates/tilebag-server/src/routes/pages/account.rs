@@ -54,16 +54,16 @@ fn account_form(register: bool, username: String, error: Option<AppError>) -> Re
     response
 }
 
-pub async fn register_form() -> Response {
+pub(crate) async fn register_form() -> Response {
     account_form(true, String::new(), None)
 }
 
-pub async fn login_form() -> Response {
+pub(crate) async fn login_form() -> Response {
     account_form(false, String::new(), None)
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     username: String,
     password: String,
 }
@@ -73,14 +73,17 @@ fn logged_in(state: &AppState, login: &NewLogin, to: &str) -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
 }
 
-pub async fn register(State(state): State<AppState>, Form(form): Form<Credentials>) -> Response {
+pub(crate) async fn register(
+    State(state): State<AppState>,
+    Form(form): Form<Credentials>,
+) -> Response {
     match auth::register(&state, &form.username, &form.password).await {
         Ok(login) => logged_in(&state, &login, "/"),
         Err(error) => account_form(true, form.username, Some(error)),
     }
 }
 
-pub async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     Form(form): Form<Credentials>,
@@ -92,7 +95,7 @@ pub async fn login(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
+pub(crate) struct CsrfOnly {
     csrf: String,
 }
 
@@ -106,7 +109,7 @@ fn checked(
     Ok((session, user))
 }
 
-pub async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     who: MaybeUser,
     headers: HeaderMap,
@@ -174,7 +177,7 @@ fn settings_page(
     Ok(render(status, &page))
 }
 
-pub async fn settings_form(
+pub(crate) async fn settings_form(
     State(state): State<AppState>,
     who: MaybeUser,
 ) -> Result<Response, PageError> {
@@ -185,7 +188,7 @@ pub async fn settings_form(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct SettingsForm {
+pub(crate) struct SettingsForm {
     csrf: String,
     default_lexicon: Option<String>,
     tile_order: TileOrder,
@@ -193,7 +196,7 @@ pub struct SettingsForm {
     show_definitions: Option<bool>,
 }
 
-pub async fn save_settings(
+pub(crate) async fn save_settings(
     State(state): State<AppState>,
     who: MaybeUser,
     Form(form): Form<SettingsForm>,
@@ -212,13 +215,13 @@ pub async fn save_settings(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct PasswordForm {
+pub(crate) struct PasswordForm {
     csrf: String,
     current_password: String,
     new_password: String,
 }
 
-pub async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     who: MaybeUser,
     Form(form): Form<PasswordForm>,
@@ -233,12 +236,12 @@ pub async fn change_password(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct DeleteForm {
+pub(crate) struct DeleteForm {
     csrf: String,
     password: String,
 }
 
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     who: MaybeUser,
     Form(form): Form<DeleteForm>,

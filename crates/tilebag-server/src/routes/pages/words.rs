@@ -20,7 +20,7 @@ struct Home {
     page: Page,
 }
 
-pub async fn home(who: MaybeUser) -> Response {
+pub(crate) async fn home(who: MaybeUser) -> Response {
     render(
         StatusCode::OK,
         &Home {
@@ -36,7 +36,7 @@ struct About {
     notice: &'static str,
 }
 
-pub async fn about(who: MaybeUser) -> Response {
+pub(crate) async fn about(who: MaybeUser) -> Response {
     render(
         StatusCode::OK,
         &About {
@@ -71,7 +71,7 @@ fn lexicon_names(state: &AppState) -> Vec<String> {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AnagramParams {
+pub(crate) struct AnagramParams {
     q: Option<String>,
     mode: Option<String>,
     lexicon: Option<String>,
@@ -89,7 +89,7 @@ struct AnagramPage<'a> {
     error: Option<String>,
 }
 
-pub async fn anagram(
+pub(crate) async fn anagram(
     State(state): State<AppState>,
     who: MaybeUser,
     AppQuery(params): AppQuery<AnagramParams>,
@@ -117,7 +117,7 @@ pub async fn anagram(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct JudgeParams {
+pub(crate) struct JudgeParams {
     words: Option<String>,
     lexicon: Option<String>,
 }
@@ -132,7 +132,7 @@ struct JudgePage<'a> {
     verdict: Option<JudgeOut<'a>>,
 }
 
-pub async fn judge(
+pub(crate) async fn judge(
     State(state): State<AppState>,
     who: MaybeUser,
     AppQuery(params): AppQuery<JudgeParams>,
@@ -157,7 +157,7 @@ pub async fn judge(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct InfoParams {
+pub(crate) struct InfoParams {
     lexicon: Option<String>,
 }
 
@@ -169,7 +169,7 @@ struct InfoPage<'a> {
     info: InfoOut<'a>,
 }
 
-pub async fn info(
+pub(crate) async fn info(
     State(state): State<AppState>,
     who: MaybeUser,
     Path(word): Path<String>,
@@ -201,7 +201,7 @@ struct SearchPage<'a> {
     error: Option<String>,
 }
 
-pub async fn search(
+pub(crate) async fn search(
     State(state): State<AppState>,
     who: MaybeUser,
     AppQuery(mut form): AppQuery<SearchForm>,
