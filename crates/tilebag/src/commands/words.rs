@@ -3,11 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use tilebag_lexicon::query::{Criterion, Query, Rack};
 
 use super::LexiconArgs;
 use crate::library::Library;
-use crate::output::{AnagramOut, InfoOut, JudgeOut, Verdict, print_json};
+use crate::output::{InfoOut, print_json};
 
 /// Find the words in a rack of letters.
 #[derive(Debug, Args)]
@@ -26,29 +25,18 @@ pub struct AnagramArgs {
 
 pub fn anagram(args: &AnagramArgs, library: &Library) -> anyhow::Result<ExitCode> {
     let lexicon = args.common.open(library)?;
-    let rack = Rack::parse(&args.query)?;
-    let criterion = match (args.build, args.super_anagram) {
-        (true, _) => Criterion::Build(rack),
-        (_, true) => Criterion::Super(rack),
-        _ => Criterion::Anagram(rack),
+    let mode = match (args.build, args.super_anagram) {
+        (true, _) => "build",
+        (_, true) => "super",
+        _ => "anagram",
     };
-    let mut words: Vec<&str> = lexicon
-        .search(&Query::of(criterion))
-        .into_iter()
-        .flat_map(|id| lexicon.alphagram(id).words().map(|w| w.text()))
-        .collect();
-    words.sort_unstable();
+    let found = tilebag_server::tools::anagram(&lexicon, &args.query, Some(mode))?;
     if args.common.json {
-        let query = args.query.to_ascii_uppercase();
-        print_json(&AnagramOut {
-            lexicon: lexicon.name(),
-            query,
-            words,
-        })?;
-    } else if words.is_empty() {
+        print_json(&found)?;
+    } else if found.words.is_empty() {
         eprintln!("no words");
     } else {
-        println!("{}", words.join("\n"));
+        println!("{}", found.words.join("\n"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -65,27 +53,16 @@ pub struct JudgeArgs {
 
 pub fn judge(args: &JudgeArgs, library: &Library) -> anyhow::Result<ExitCode> {
     let lexicon = args.common.open(library)?;
-    let words: Vec<Verdict> = args
-        .words
-        .iter()
-        .map(|w| Verdict {
-            word: w.to_ascii_uppercase(),
-            valid: lexicon.contains(w),
-        })
-        .collect();
-    let all_valid = words.iter().all(|v| v.valid);
+    let verdict = tilebag_server::tools::judge(&lexicon, &args.words.join(" "));
+    let all_valid = verdict.valid;
     if args.common.json {
-        print_json(&JudgeOut {
-            lexicon: lexicon.name(),
-            valid: all_valid,
-            words,
-        })?;
+        print_json(&verdict)?;
     } else {
-        for verdict in &words {
+        for word in &verdict.words {
             println!(
                 "{} {}",
-                verdict.word,
-                if verdict.valid { "VALID" } else { "INVALID" }
+                word.word,
+                if word.valid { "VALID" } else { "INVALID" }
             );
         }
     }
