@@ -1,0 +1,210 @@
+//! Study lists: a player's alphagrams, dealt in rounds, with what was missed remembered.
+//!
+//! A list is shuffled once when made (with its seed recorded) and dealt from a queue. The
+//! first queue is the whole list: misses during that first full pass are the list's
+//! *first-missed* set, kept until the list is deleted. Later queues are the first-missed
+//! set, the currently missed set, or the whole list again (start over).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::shuffle::shuffle;
+
+/// What to quiz on next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deal {
+    /// Go on with the current queue.
+    Continue,
+    /// A new queue of the first-pass misses.
+    FirstMissed,
+    /// A new queue of what is missed now.
+    Missed,
+    /// The whole list again; current misses are forgotten (first misses are kept).
+    StartOver,
+}
+
+/// A list of alphagrams being studied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyList {
+    /// The alphagrams, in their shuffled order.
+    pub alphagrams: Vec<String>,
+    /// The seed the list was shuffled with.
+    pub seed: u64,
+    /// Indexes (into `alphagrams`) of the current queue.
+    pub queue: Vec<u32>,
+    /// How much of the queue has been dealt.
+    pub next: usize,
+    /// Whether the queue is the first pass over the whole list.
+    pub first_pass: bool,
+    /// Missed the last time they were asked.
+    pub missed: BTreeSet<u32>,
+    /// Missed during the first full pass.
+    pub first_missed: BTreeSet<u32>,
+    /// Dealt at least once.
+    pub seen: usize,
+}
+
+impl StudyList {
+    /// A new list of these alphagrams, shuffled with `seed`.
+    #[must_use]
+    pub fn new(mut alphagrams: Vec<String>, seed: u64) -> StudyList {
+        shuffle(&mut alphagrams, seed);
+        let queue = (0..alphagrams.len() as u32).collect();
+        StudyList {
+            alphagrams,
+            seed,
+            queue,
+            next: 0,
+            first_pass: true,
+            missed: BTreeSet::new(),
+            first_missed: BTreeSet::new(),
+            seen: 0,
+        }
+    }
+
+    /// Whether the first full pass is over.
+    #[must_use]
+    pub fn first_pass_done(&self) -> bool {
+        !self.first_pass || self.next >= self.queue.len()
+    }
+
+    /// Whether the current queue has been dealt completely.
+    #[must_use]
+    pub fn queue_done(&self) -> bool {
+        self.next >= self.queue.len()
+    }
+
+    /// Starts a new queue (for `Continue`, keeps the current one), then deals up to
+    /// `count` alphagrams from it.
+    pub fn deal(&mut self, deal: Deal, count: usize) -> Vec<String> {
+        let in_order = |set: &BTreeSet<u32>| -> Vec<u32> { set.iter().copied().collect() };
+        match deal {
+            Deal::Continue => {}
+            Deal::FirstMissed => self.requeue(in_order(&self.first_missed)),
+            Deal::Missed => self.requeue(in_order(&self.missed)),
+            Deal::StartOver => {
+                self.missed.clear();
+                self.requeue((0..self.alphagrams.len() as u32).collect());
+            }
+        }
+        let end = (self.next + count).min(self.queue.len());
+        let dealt: Vec<String> = self.queue[self.next..end]
+            .iter()
+            .map(|&i| self.alphagrams[i as usize].clone())
+            .collect();
+        self.next = end;
+        if self.first_pass {
+            self.seen = self.seen.max(end);
+        }
+        dealt
+    }
+
+    fn requeue(&mut self, queue: Vec<u32>) {
+        if self.first_pass {
+            self.first_pass = false;
+            self.seen = self.alphagrams.len().min(self.seen.max(self.next));
+        }
+        self.queue = queue;
+        self.next = 0;
+    }
+
+    /// Records a finished round: each alphagram with whether it was missed.
+    pub fn record<'a>(&mut self, results: impl IntoIterator<Item = (&'a str, bool)>) {
+        for (alphagram, missed) in results {
+            let Some(index) = self.alphagrams.iter().position(|a| a == alphagram) else {
+                continue;
+            };
+            let index = index as u32;
+            if missed {
+                self.missed.insert(index);
+                if self.first_pass {
+                    self.first_missed.insert(index);
+                }
+            } else {
+                self.missed.remove(&index);
+            }
+        }
+    }
+
+    /// The alphagrams of a set of indexes, in list order.
+    #[must_use]
+    pub fn named(&self, set: &BTreeSet<u32>) -> Vec<&str> {
+        set.iter()
+            .filter_map(|&i| self.alphagrams.get(i as usize))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list() -> StudyList {
+        StudyList::new((0..10).map(|i| format!("A{i:02}")).collect(), 5)
+    }
+
+    #[test]
+    fn a_list_is_shuffled_once_by_its_seed() {
+        let (a, b) = (list(), list());
+        assert_eq!(a.alphagrams, b.alphagrams);
+        let mut sorted = a.alphagrams.clone();
+        sorted.sort();
+        assert_ne!(a.alphagrams, sorted, "shuffled");
+    }
+
+    #[test]
+    fn continuing_deals_the_list_in_rounds() {
+        let mut list = list();
+        let first = list.deal(Deal::Continue, 4);
+        assert_eq!(first, list.alphagrams[..4]);
+        assert_eq!(list.deal(Deal::Continue, 4), list.alphagrams[4..8]);
+        assert_eq!(list.deal(Deal::Continue, 4), list.alphagrams[8..]);
+        assert!(list.queue_done() && list.first_pass_done());
+        assert!(list.deal(Deal::Continue, 4).is_empty());
+        assert_eq!(list.seen, 10);
+    }
+
+    #[test]
+    fn first_missed_keeps_the_first_pass_misses_only() {
+        let mut list = list();
+        let round = list.deal(Deal::Continue, 5);
+        list.record(round.iter().enumerate().map(|(i, a)| (a.as_str(), i < 2)));
+        let round = list.deal(Deal::Continue, 5);
+        list.record(round.iter().map(|a| (a.as_str(), a == &round[0])));
+        assert_eq!(list.first_missed.len(), 3);
+        assert_eq!(list.missed, list.first_missed);
+
+        // Later passes change what is missed now, never the first-missed set.
+        let retry = list.deal(Deal::FirstMissed, 50);
+        assert_eq!(retry.len(), 3);
+        list.record(retry.iter().map(|a| (a.as_str(), false)));
+        assert!(list.missed.is_empty());
+        assert_eq!(list.first_missed.len(), 3);
+        let again = list.deal(Deal::FirstMissed, 2);
+        assert_eq!(again.len(), 2);
+        list.record([(again[0].as_str(), true)]);
+        assert_eq!(list.named(&list.missed), [again[0].as_str()]);
+        assert_eq!(list.deal(Deal::Missed, 50), [again[0].clone()]);
+    }
+
+    #[test]
+    fn starting_over_forgets_misses_but_not_first_misses() {
+        let mut list = list();
+        let round = list.deal(Deal::Continue, 3);
+        list.record(round.iter().map(|a| (a.as_str(), true)));
+        assert_eq!(list.deal(Deal::StartOver, 3), list.alphagrams[..3]);
+        assert!(list.missed.is_empty());
+        assert_eq!(list.first_missed.len(), 3);
+        assert_eq!(list.seen, 3);
+        let round = list.deal(Deal::Continue, 7);
+        list.record(round.iter().map(|a| (a.as_str(), true)));
+        assert_eq!(
+            list.first_missed.len(),
+            3,
+            "misses after the first pass are not first misses"
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! One round of a wall: questions on the clock, guesses judged by the server.
+
+use serde::{Deserialize, Serialize};
+
+/// An alphagram to solve and every word it spells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// The letters, alphabetically.
+    pub alphagram: String,
+    /// The words, upper-case, alphabetically.
+    pub answers: Vec<String>,
+}
+
+/// A question as played in a round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundQuestion {
+    /// The question.
+    #[serde(flatten)]
+    pub question: Question,
+    /// Which answers have been found, in the order of `answers`.
+    pub solved: Vec<bool>,
+    /// After the round: the player's override of "missed" (`None`: missed iff not all solved).
+    #[serde(default)]
+    pub marked_missed: Option<bool>,
+}
+
+impl RoundQuestion {
+    /// Whether every answer was found.
+    #[must_use]
+    pub fn is_solved(&self) -> bool {
+        self.solved.iter().all(|&s| s)
+    }
+
+    /// Whether the question counts as missed.
+    #[must_use]
+    pub fn is_missed(&self) -> bool {
+        self.marked_missed.unwrap_or(!self.is_solved())
+    }
+}
+
+/// Why a round ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The clock ran out.
+    TimeUp,
+    /// Every answer was found.
+    AllSolved,
+    /// The player gave up.
+    GaveUp,
+}
+
+/// What a guess did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Guess {
+    /// A new answer: which question and which of its answers.
+    Solved {
+        /// Index of the question.
+        question: usize,
+        /// Index of the answer within it.
+        answer: usize,
+    },
+    /// An answer found before (a repeated request costs nothing).
+    AlreadySolved {
+        /// Index of the question.
+        question: usize,
+    },
+    /// Not an answer on this wall; counts as a wrong guess.
+    Wrong,
+    /// Arrived after the clock ran out; the round is over.
+    Late,
+    /// The round had already ended.
+    Over,
+}
+
+/// A round: questions, the deadline, what has been found and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    /// The questions, in the order shown.
+    pub questions: Vec<RoundQuestion>,
+    /// When the clock runs out (Unix milliseconds).
+    pub deadline: i64,
+    /// Length of the round in milliseconds.
+    pub duration: i64,
+    /// Wrong guesses.
+    pub wrong: u32,
+    /// Why it ended, once it has.
+    pub ended: Option<EndReason>,
+    /// When it ended (Unix milliseconds).
+    pub ended_at: Option<i64>,
+}
+
+impl Round {
+    /// Starts a round now.
+    #[must_use]
+    pub fn start(questions: Vec<Question>, duration_ms: i64, now: i64) -> Round {
+        let questions = questions
+            .into_iter()
+            .map(|question| RoundQuestion {
+                solved: vec![false; question.answers.len()],
+                question,
+                marked_missed: None,
+            })
+            .collect();
+        Round {
+            questions,
+            deadline: now + duration_ms,
+            duration: duration_ms,
+            wrong: 0,
+            ended: None,
+            ended_at: None,
+        }
+    }
+
+    /// Ends the round if its time is up; returns whether it is over.
+    pub fn check_clock(&mut self, now: i64) -> bool {
+        if self.ended.is_none() && now >= self.deadline {
+            self.finish(EndReason::TimeUp, self.deadline);
+        }
+        self.ended.is_some()
+    }
+
+    fn finish(&mut self, reason: EndReason, at: i64) {
+        self.ended = Some(reason);
+        self.ended_at = Some(at);
+    }
+
+    /// Judges a guess (any case, surrounding spaces ignored).
+    pub fn guess(&mut self, word: &str, now: i64) -> Guess {
+        if self.ended.is_some() {
+            return Guess::Over;
+        }
+        if self.check_clock(now) {
+            return Guess::Late;
+        }
+        let word = word.trim().to_ascii_uppercase();
+        let found = self.questions.iter().enumerate().find_map(|(q, rq)| {
+            rq.question
+                .answers
+                .iter()
+                .position(|a| *a == word)
+                .map(|a| (q, a))
+        });
+        let Some((question, answer)) = found else {
+            self.wrong += 1;
+            return Guess::Wrong;
+        };
+        if self.questions[question].solved[answer] {
+            return Guess::AlreadySolved { question };
+        }
+        self.questions[question].solved[answer] = true;
+        if self.questions.iter().all(RoundQuestion::is_solved) {
+            self.finish(EndReason::AllSolved, now);
+        }
+        Guess::Solved { question, answer }
+    }
+
+    /// Ends the round at once.
+    pub fn give_up(&mut self, now: i64) {
+        if !self.check_clock(now) {
+            self.finish(EndReason::GaveUp, now);
+        }
+    }
+
+    /// Milliseconds left (0 once over).
+    #[must_use]
+    pub fn remaining(&self, now: i64) -> i64 {
+        if self.ended.is_some() {
+            0
+        } else {
+            (self.deadline - now).max(0)
+        }
+    }
+
+    /// Moves the deadline on, e.g. by the time the server was down.
+    pub fn extend(&mut self, ms: i64) {
+        if self.ended.is_none() {
+            self.deadline += ms.max(0);
+        }
+    }
+
+    /// After the round, overrides whether a question counts as missed (`None` undoes it).
+    /// Returns false if the round is still running or there is no such question.
+    pub fn mark_missed(&mut self, question: usize, missed: Option<bool>) -> bool {
+        match self.questions.get_mut(question) {
+            Some(q) if self.ended.is_some() => {
+                q.marked_missed = missed;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Answers found so far.
+    #[must_use]
+    pub fn solved_count(&self) -> usize {
+        self.questions
+            .iter()
+            .map(|q| q.solved.iter().filter(|&&s| s).count())
+            .sum()
+    }
+
+    /// Answers in all.
+    #[must_use]
+    pub fn answer_count(&self) -> usize {
+        self.questions
+            .iter()
+            .map(|q| q.question.answers.len())
+            .sum()
+    }
+
+    /// Alphagrams that count as missed.
+    #[must_use]
+    pub fn missed(&self) -> Vec<&str> {
+        self.questions
+            .iter()
+            .filter(|q| q.is_missed())
+            .map(|q| q.question.alphagram.as_str())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wall() -> Round {
+        let questions = vec![
+            Question {
+                alphagram: "ACT".into(),
+                answers: vec!["ACT".into(), "CAT".into()],
+            },
+            Question {
+                alphagram: "IQ".into(),
+                answers: vec!["QI".into()],
+            },
+        ];
+        Round::start(questions, 60_000, 1_000)
+    }
+
+    #[test]
+    fn guesses_solve_once_and_count_wrong_ones() {
+        let mut round = wall();
+        assert_eq!(
+            round.guess(" cat ", 2_000),
+            Guess::Solved {
+                question: 0,
+                answer: 1
+            }
+        );
+        assert_eq!(
+            round.guess("CAT", 2_100),
+            Guess::AlreadySolved { question: 0 },
+            "idempotent"
+        );
+        assert_eq!(round.guess("DOG", 2_200), Guess::Wrong);
+        assert_eq!(
+            (round.solved_count(), round.answer_count(), round.wrong),
+            (1, 3, 1)
+        );
+        assert_eq!(round.remaining(31_000), 30_000);
+    }
+
+    #[test]
+    fn solving_everything_ends_the_round() {
+        let mut round = wall();
+        for word in ["ACT", "CAT", "QI"] {
+            round.guess(word, 5_000);
+        }
+        assert_eq!(round.ended, Some(EndReason::AllSolved));
+        assert_eq!(round.guess("QI", 5_001), Guess::Over);
+        assert!(round.missed().is_empty());
+    }
+
+    #[test]
+    fn late_guesses_are_refused_and_end_the_round() {
+        let mut round = wall();
+        assert_eq!(
+            round.guess("QI", 61_000),
+            Guess::Late,
+            "the deadline itself is too late"
+        );
+        assert_eq!(round.ended, Some(EndReason::TimeUp));
+        assert_eq!(round.ended_at, Some(61_000));
+        assert_eq!(round.solved_count(), 0);
+        assert_eq!(round.remaining(61_000), 0);
+    }
+
+    #[test]
+    fn giving_up_ends_at_once_and_leaves_misses() {
+        let mut round = wall();
+        round.guess("QI", 2_000);
+        round.give_up(3_000);
+        assert_eq!(
+            (round.ended, round.ended_at),
+            (Some(EndReason::GaveUp), Some(3_000))
+        );
+        assert_eq!(round.missed(), ["ACT"]);
+    }
+
+    #[test]
+    fn marking_missed_can_be_undone() {
+        let mut round = wall();
+        assert!(
+            !round.mark_missed(1, Some(true)),
+            "not while the round runs"
+        );
+        round.guess("QI", 2_000);
+        round.give_up(3_000);
+        assert!(round.mark_missed(1, Some(true)));
+        assert_eq!(round.missed(), ["ACT", "IQ"]);
+        assert!(round.mark_missed(0, Some(false)));
+        assert_eq!(round.missed(), ["IQ"]);
+        assert!(round.mark_missed(1, None) && round.mark_missed(0, None));
+        assert_eq!(round.missed(), ["ACT"]);
+        assert!(!round.mark_missed(9, Some(true)));
+    }
+
+    #[test]
+    fn downtime_is_not_charged_and_rounds_survive_a_restart() {
+        let mut round = wall();
+        round.guess("CAT", 2_000);
+        // Stored and read back, as across a restart.
+        let mut restored: Round =
+            serde_json::from_str(&serde_json::to_string(&round).unwrap()).unwrap();
+        assert_eq!(restored, round);
+        restored.extend(120_000);
+        assert_eq!(restored.remaining(122_000), 59_000);
+        assert_eq!(
+            restored.guess("QI", 150_000),
+            Guess::Solved {
+                question: 1,
+                answer: 0
+            }
+        );
+    }
+}
