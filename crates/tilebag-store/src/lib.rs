@@ -10,6 +10,7 @@ mod accounts;
 mod migrate;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod walls;
 
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId, now};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use walls::{ListId, ListSummary, Owner, Progress, SaveError, StoredWall, WallId};
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -62,7 +62,10 @@ macro_rules! migration {
 }
 
 /// Every migration this binary knows, in order.
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001", "accounts")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001", "accounts"),
+    migration!(2, "0002", "walls"),
+];
 
 /// How the database's schema compares with this binary's.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -249,3 +249,172 @@ async fn bad_urls_say_what_to_write() {
     );
     assert!(Store::connect("sqlite://").await.is_err());
 }
+
+#[tokio::test]
+async fn walls_belong_to_their_owner() {
+    use tilebag_store::{Owner, StoreError};
+    for backend in backends("walls_belong_to_their_owner") {
+        let (_db, store) = fresh(backend).await;
+        store.migrate().await.unwrap();
+        let alice = store.create_user("alice", "h").await.unwrap();
+        let bob = store.create_user("bob", "h").await.unwrap();
+        let mine = Owner::User(alice.id);
+        let guest = Owner::Guest("guest-key".into());
+        let wall = store
+            .create_wall(&mine, "SCOWL80", "{}", "[]", "{\"r\":1}", 5_000)
+            .await
+            .unwrap();
+        let guest_wall = store
+            .create_wall(&guest, "SCOWL80", "{}", "[]", "{}", 6_000)
+            .await
+            .unwrap();
+        assert_eq!(store.wall(wall, &mine).await.unwrap().round, "{\"r\":1}");
+        for stranger in [Owner::User(bob.id), Owner::Guest("other".into())] {
+            assert!(
+                matches!(store.wall(wall, &stranger).await, Err(StoreError::NotFound)),
+                "{backend}: {stranger:?}"
+            );
+        }
+        assert!(matches!(
+            store.wall(guest_wall, &mine).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store.wall(guest_wall, &guest).await.unwrap().deadline,
+            6_000
+        );
+
+        store
+            .update_round(wall, "{\"r\":2}", 7_000, true)
+            .await
+            .unwrap();
+        assert_eq!(store.extend_running_walls(1_000).await.unwrap(), 2);
+        let stored = store.wall(wall, &mine).await.unwrap();
+        assert_eq!(
+            (stored.round.as_str(), stored.deadline),
+            ("{\"r\":2}", 8_000)
+        );
+        store.update_round(wall, "{}", 8_000, false).await.unwrap();
+        assert_eq!(
+            store.extend_running_walls(1_000).await.unwrap(),
+            1,
+            "finished rounds keep their time"
+        );
+
+        assert_eq!(store.heartbeat(1_000).await.unwrap(), None);
+        assert_eq!(store.heartbeat(2_000).await.unwrap(), Some(1_000));
+        store.delete_user(alice.id).await.unwrap();
+        assert!(
+            matches!(store.wall(wall, &mine).await, Err(StoreError::NotFound)),
+            "deleting an account deletes its walls"
+        );
+    }
+}
+
+#[tokio::test]
+async fn saved_lists_with_quota_autosave_rename_and_delete() {
+    use tilebag_store::{Owner, Progress, SaveError, StoreError};
+    for backend in backends("saved_lists_with_quota_autosave_rename_and_delete") {
+        let (_db, store) = fresh(backend).await;
+        store.migrate().await.unwrap();
+        let alice = store.create_user("alice", "h").await.unwrap();
+        let bob = store.create_user("bob", "h").await.unwrap();
+        let mine = Owner::User(alice.id);
+        let wall = store
+            .create_wall(&mine, "SCOWL80", "{}", "[\"list\"]", "{}", 0)
+            .await
+            .unwrap();
+        let progress = Progress {
+            size: 60,
+            seen: 10,
+            missed: 2,
+            first_missed: 2,
+        };
+        let list = store
+            .save_wall_list(wall, alice.id, "Sevens", progress, 100)
+            .await
+            .unwrap();
+        assert_eq!(store.wall(wall, &mine).await.unwrap().list_id, Some(list));
+        let again = store
+            .create_wall(&mine, "SCOWL80", "{}", "[]", "{}", 0)
+            .await
+            .unwrap();
+        let small = Progress {
+            size: 1,
+            ..progress
+        };
+        assert!(matches!(
+            store
+                .save_wall_list(again, alice.id, "Sevens", small, 100)
+                .await,
+            Err(SaveError::Store(StoreError::Conflict(_)))
+        ));
+        assert!(matches!(
+            store
+                .save_wall_list(again, alice.id, "More", progress, 100)
+                .await,
+            Err(SaveError::Quota { total: 120, .. })
+        ));
+        assert!(
+            store
+                .save_wall_list(again, bob.id, "Not his wall", small, 100)
+                .await
+                .is_err()
+        );
+
+        store
+            .update_wall_list(
+                wall,
+                "[\"updated\"]",
+                Progress {
+                    size: 60,
+                    seen: 20,
+                    missed: 3,
+                    first_missed: 2,
+                },
+            )
+            .await
+            .unwrap();
+        let (summary, body) = store.list(list, alice.id).await.unwrap();
+        assert_eq!(
+            (summary.seen, summary.missed, body.as_str()),
+            (20, 3, "[\"updated\"]"),
+            "{backend}: autosaved"
+        );
+        assert!(matches!(
+            store.list(list, bob.id).await,
+            Err(StoreError::NotFound)
+        ));
+        let from_list = store
+            .create_list_wall(list, alice.id, "{}", &body, "{}", 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.wall(from_list, &mine).await.unwrap().list_id,
+            Some(list)
+        );
+        assert!(
+            store
+                .create_list_wall(list, bob.id, "{}", &body, "{}", 0)
+                .await
+                .is_err()
+        );
+
+        store
+            .rename_list(list, alice.id, "Top sevens")
+            .await
+            .unwrap();
+        assert_eq!(store.lists(alice.id).await.unwrap()[0].name, "Top sevens");
+        assert!(matches!(
+            store.rename_list(list, bob.id, "x").await,
+            Err(StoreError::NotFound)
+        ));
+        store.delete_list(list, alice.id).await.unwrap();
+        assert!(store.lists(alice.id).await.unwrap().is_empty());
+        assert_eq!(
+            store.wall(wall, &mine).await.unwrap().list_id,
+            None,
+            "walls outlive their list"
+        );
+    }
+}
