@@ -89,14 +89,11 @@ fn latest() -> i64 {
 
 /// What `tilebag migrate` prints on an empty database.
 fn all_applied() -> String {
+    use std::fmt::Write as _;
     tilebag_store::MIGRATIONS
         .iter()
         .fold(String::new(), |mut out, m| {
-            out.push_str(&format!(
-                "applied {:04}_{}
-",
-                m.version, m.name
-            ));
+            let _ = writeln!(out, "applied {:04}_{}", m.version, m.name);
             out
         })
 }
