@@ -1,20 +1,32 @@
-//! Prebuilds the bundled SCOWL80 lexicon so the binary loads it without building anything.
+//! Prebuilds the bundled SCOWL80 lexicon, with its WordNet definitions, so the binary loads it
+//! without building anything.
 
 use std::io::Read;
 use std::path::PathBuf;
 
 use tilebag_lexicon::{ImportOptions, Lexicon, TileBag, WordList};
 
-fn main() {
-    let source = "data/scowl80.txt.gz";
+/// Reads a gzip-compressed word list of the crate's `data` directory.
+fn read_list(source: &str) -> WordList {
     println!("cargo::rerun-if-changed={source}");
-    let compressed = std::fs::read(source).expect("data/scowl80.txt.gz is in the crate");
+    let compressed =
+        std::fs::read(source).unwrap_or_else(|e| panic!("{source} is in the crate: {e}"));
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(&compressed[..])
         .read_to_end(&mut text)
-        .expect("scowl80.txt.gz is gzip");
-    let list = WordList::parse(&text, source, ImportOptions::default())
-        .expect("the SCOWL80 list is valid");
+        .unwrap_or_else(|e| panic!("{source} is gzip: {e}"));
+    WordList::parse(&text, source, ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{source} is a valid list: {e}"))
+}
+
+fn main() {
+    let mut list = read_list("data/scowl80.txt.gz");
+    let definitions = read_list("data/definitions.txt.gz");
+    let unknown = list.merge_definitions(definitions);
+    assert_eq!(
+        unknown, 0,
+        "definitions.txt.gz defines {unknown} words that are not in SCOWL80"
+    );
     let lexicon = Lexicon::build("SCOWL80", &list, &TileBag::english());
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("scowl80.tbx");
