@@ -88,6 +88,14 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (set this when a proxy in front serves HTTPS).
     #[arg(long, env = "TILEBAG_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Most alphagrams one player may keep in saved lists.
+    #[arg(
+        long,
+        env = "TILEBAG_MAX_SAVED_ALPHAGRAMS",
+        default_value = "100000",
+        value_name = "N"
+    )]
+    pub max_saved_alphagrams: i64,
 }
 
 /// Settings the running server consults.
@@ -103,6 +111,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Failed logins allowed per account, and per client address, in one window.
     pub login_limit: LoginLimit,
+    /// Most alphagrams one player may keep in saved lists.
+    pub max_saved_alphagrams: i64,
 }
 
 /// How many failed logins are allowed before a pause.
@@ -128,6 +138,7 @@ impl Default for Config {
                 per_address: 20,
                 window: Duration::from_mins(15),
             },
+            max_saved_alphagrams: 100_000,
         }
     }
 }

@@ -9,12 +9,14 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod metrics;
+pub mod player;
 pub mod routes;
 pub mod search_form;
 pub mod settings;
 pub mod state;
 pub mod tools;
 pub mod views;
+pub mod walls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -78,6 +80,14 @@ pub async fn serve(
         }
     };
     let timeout = state.config.shutdown_timeout;
+    // Wall clocks: credit downtime to running rounds, then beat while serving.
+    let _heartbeat = match walls::keep_time(&state).await {
+        Ok(task) => Some(AbortOnDrop(task)),
+        Err(error) => {
+            tracing::warn!(%error, "cannot keep wall time yet (is the schema behind?)");
+            None
+        }
+    };
     let server = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -89,5 +99,14 @@ pub async fn serve(
             tracing::warn!(seconds = timeout.as_secs(), "in-flight requests did not finish in time; stopping anyway");
             Ok(())
         }
+    }
+}
+
+/// Stops a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -110,7 +110,8 @@ impl StudyList {
         self.next = 0;
     }
 
-    /// Records a finished round: each alphagram with whether it was missed.
+    /// Records a finished round: each alphagram with whether it was missed. Recording an
+    /// alphagram again (the player changed their mind) replaces what was recorded.
     pub fn record<'a>(&mut self, results: impl IntoIterator<Item = (&'a str, bool)>) {
         for (alphagram, missed) in results {
             let Some(index) = self.alphagrams.iter().position(|a| a == alphagram) else {
@@ -124,6 +125,9 @@ impl StudyList {
                 }
             } else {
                 self.missed.remove(&index);
+                if self.first_pass {
+                    self.first_missed.remove(&index);
+                }
             }
         }
     }

@@ -87,6 +87,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             migrate,
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            max_saved_alphagrams: args.max_saved_alphagrams,
             ..Config::default()
         };
         let listener = tokio::net::TcpListener::bind(args.listen)

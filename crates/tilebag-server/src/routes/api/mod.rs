@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document at `/api/v1/openapi.json`.
 
 pub mod account;
+pub mod walls;
 pub mod words;
 
 use axum::Json;
@@ -66,5 +67,20 @@ pub fn router() -> Router<AppState> {
             axum::routing::put(account::settings),
         )
         .route("/api/v1/account/password", post(account::password))
+        .route("/api/v1/walls", post(walls::create))
+        .route("/api/v1/walls/upload", post(walls::upload))
+        .route("/api/v1/walls/{id}", get(walls::show))
+        .route("/api/v1/walls/{id}/guess", post(walls::guess))
+        .route("/api/v1/walls/{id}/give-up", post(walls::give_up))
+        .route("/api/v1/walls/{id}/missed", post(walls::mark))
+        .route("/api/v1/walls/{id}/next", post(walls::next))
+        .route("/api/v1/walls/{id}/save", post(walls::save))
+        .route("/api/v1/lists", get(walls::lists))
+        .route(
+            "/api/v1/lists/{id}",
+            axum::routing::patch(walls::rename).delete(walls::delete),
+        )
+        .route("/api/v1/lists/{id}/walls", post(walls::play))
+        .route("/api/v1/lists/{id}/export", get(walls::export))
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
 }

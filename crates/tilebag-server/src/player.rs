@@ -1,0 +1,111 @@
+//! Who is playing: a logged-in player, or a guest known by a cookie of their own.
+
+use axum::extract::FromRequestParts;
+use axum::http::Method;
+use axum::http::request::Parts;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tilebag_store::{Owner, User};
+
+use crate::auth::{CSRF_HEADER, MaybeUser, check_csrf};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The guest cookie's name.
+pub const GUEST_COOKIE: &str = "tilebag_guest";
+
+/// The owner of the walls a request may see and change.
+#[derive(Debug, Clone)]
+pub struct Player {
+    /// Whose walls.
+    pub owner: Owner,
+    /// The logged-in player, if any.
+    pub user: Option<User>,
+    /// A guest cookie to set, when this guest had none yet.
+    pub new_guest_cookie: Option<String>,
+}
+
+impl Player {
+    /// The logged-in player, or 401: saving needs an account.
+    pub fn account(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or_else(|| {
+            AppError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "log in to save lists",
+            )
+        })
+    }
+
+    /// The `Set-Cookie` header for a new guest, if one is needed.
+    pub fn cookie(&self, secure: bool) -> Option<String> {
+        let secure = if secure { "; Secure" } else { "" };
+        self.new_guest_cookie.as_ref().map(|token| {
+            format!(
+                "{GUEST_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}"
+            )
+        })
+    }
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+fn guest_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == GUEST_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+impl FromRequestParts<AppState> for Player {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Player, AppError> {
+        let MaybeUser(found) = MaybeUser::from_request_parts(parts, state).await?;
+        if let Some((session, user)) = found {
+            if !matches!(parts.method, Method::GET | Method::HEAD) {
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                check_csrf(&session, sent)?;
+            }
+            return Ok(Player {
+                owner: Owner::User(user.id),
+                user: Some(user),
+                new_guest_cookie: None,
+            });
+        }
+        if let Some(token) = guest_token(parts) {
+            return Ok(Player {
+                owner: Owner::Guest(hash(&token)),
+                user: None,
+                new_guest_cookie: None,
+            });
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = URL_SAFE_NO_PAD.encode(bytes);
+        Ok(Player {
+            owner: Owner::Guest(hash(&token)),
+            user: None,
+            new_guest_cookie: Some(token),
+        })
+    }
+}
