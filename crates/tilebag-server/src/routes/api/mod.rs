@@ -68,7 +68,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/account/password", post(account::password))
         .route("/api/v1/walls", post(walls::create))
-        .route("/api/v1/walls/upload", post(walls::upload))
+        .route(
+            "/api/v1/walls/upload",
+            post(walls::upload).layer(axum::extract::DefaultBodyLimit::max(walls::UPLOAD_LIMIT)),
+        )
         .route("/api/v1/walls/{id}", get(walls::show))
         .route("/api/v1/walls/{id}/guess", post(walls::guess))
         .route("/api/v1/walls/{id}/give-up", post(walls::give_up))

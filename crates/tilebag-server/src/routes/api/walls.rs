@@ -71,6 +71,9 @@ pub async fn create(
     Ok(answer(&state, &player, StatusCode::CREATED, &loaded))
 }
 
+/// Largest upload: 40,000 lines of up to 15 letters, with room for CRLF and comments.
+pub const UPLOAD_LIMIT: usize = 1024 * 1024;
+
 /// `POST /api/v1/walls/upload` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
