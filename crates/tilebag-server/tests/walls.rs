@@ -208,6 +208,7 @@ async fn nobody_reads_or_changes_another_players_wall() {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines, reason = "one player's story from saving to deleting")]
 async fn saved_lists_autosave_continue_export_and_stay_private() {
     for backend in backends("saved_lists_autosave_continue_export_and_stay_private") {
         let app = spawn_app(backend).await;
