@@ -208,7 +208,10 @@ async fn nobody_reads_or_changes_another_players_wall() {
 }
 
 #[tokio::test]
-#[allow(clippy::too_many_lines, reason = "one player's story from saving to deleting")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one player's story from saving to deleting"
+)]
 async fn saved_lists_autosave_continue_export_and_stay_private() {
     for backend in backends("saved_lists_autosave_continue_export_and_stay_private") {
         let app = spawn_app(backend).await;
@@ -361,8 +364,10 @@ async fn saved_lists_autosave_continue_export_and_stay_private() {
 
 #[tokio::test]
 async fn saving_needs_an_account_and_respects_the_quota() {
-    let mut config = tilebag_server::Config::default();
-    config.max_saved_alphagrams = 25;
+    let config = tilebag_server::Config {
+        max_saved_alphagrams: 25,
+        ..tilebag_server::Config::default()
+    };
     let app = common::spawn_with("sqlite", true, config).await;
     let guest = app.client();
     let wall: Value = new_wall(&app, &guest, None, sevens())
