@@ -60,9 +60,8 @@ fn hash(token: &str) -> String {
         })
 }
 
-fn guest_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+fn guest_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -72,40 +71,53 @@ fn guest_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+impl Player {
+    /// The player behind a request, given its session (if any); makes a guest cookie when
+    /// there is neither a session nor one. Checking the CSRF token is the caller's part.
+    pub fn resolve(
+        found: Option<(tilebag_store::Session, User)>,
+        headers: &axum::http::HeaderMap,
+    ) -> Player {
+        if let Some((_, user)) = found {
+            return Player {
+                owner: Owner::User(user.id),
+                user: Some(user),
+                new_guest_cookie: None,
+            };
+        }
+        if let Some(token) = guest_token(headers) {
+            return Player {
+                owner: Owner::Guest(hash(&token)),
+                user: None,
+                new_guest_cookie: None,
+            };
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = URL_SAFE_NO_PAD.encode(bytes);
+        Player {
+            owner: Owner::Guest(hash(&token)),
+            user: None,
+            new_guest_cookie: Some(token),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Player {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Player, AppError> {
         let MaybeUser(found) = MaybeUser::from_request_parts(parts, state).await?;
-        if let Some((session, user)) = found {
-            if !matches!(parts.method, Method::GET | Method::HEAD) {
-                let sent = parts
-                    .headers
-                    .get(CSRF_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                check_csrf(&session, sent)?;
-            }
-            return Ok(Player {
-                owner: Owner::User(user.id),
-                user: Some(user),
-                new_guest_cookie: None,
-            });
+        if let Some((session, _)) = &found
+            && !matches!(parts.method, Method::GET | Method::HEAD)
+        {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            check_csrf(session, sent)?;
         }
-        if let Some(token) = guest_token(parts) {
-            return Ok(Player {
-                owner: Owner::Guest(hash(&token)),
-                user: None,
-                new_guest_cookie: None,
-            });
-        }
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = URL_SAFE_NO_PAD.encode(bytes);
-        Ok(Player {
-            owner: Owner::Guest(hash(&token)),
-            user: None,
-            new_guest_cookie: Some(token),
-        })
+        Ok(Player::resolve(found, &parts.headers))
     }
 }

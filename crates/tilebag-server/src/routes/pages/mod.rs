@@ -1,6 +1,7 @@
 //! Server-rendered pages.
 
 pub mod account;
+pub mod walls;
 pub mod words;
 
 use askama::Template;
@@ -101,17 +102,46 @@ impl IntoResponse for PageError {
     }
 }
 
-const STYLESHEET: &str = include_str!("../../../static/app.css");
-
-async fn stylesheet() -> Response {
+/// The static files, compiled in: name, content type, contents.
+const STATIC: [(&str, &str, &str); 5] = [
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../../static/app.css"),
+    ),
+    (
+        "api.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/api.js"),
+    ),
+    (
+        "wall.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/wall.js"),
+    ),
+    (
+        "new_wall.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/new_wall.js"),
+    ),
+    (
+        "lists.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/lists.js"),
+    ),
+];
+
+async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match STATIC.iter().find(|(file, _, _)| *file == name) {
+        Some((_, content_type, body)) => {
+            let headers = [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ];
+            (headers, *body).into_response()
+        }
+        None => PageError(AppError::not_found("no such file")).into_response(),
+    }
 }
 
 /// The pages' routes.
@@ -135,5 +165,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/settings/password", post(account::change_password))
         .route("/settings/delete", post(account::delete))
-        .route("/static/app.css", get(stylesheet))
+        .route("/walls/new", get(walls::new_wall))
+        .route("/walls", post(walls::create))
+        .route("/walls/{id}", get(walls::show))
+        .route("/lists", get(walls::lists))
+        .route("/static/{file}", get(static_file))
 }

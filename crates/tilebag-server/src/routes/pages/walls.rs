@@ -1,0 +1,198 @@
+//! Wall pages: starting a wall, playing it, and the saved lists.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Page, PageError, render};
+use crate::auth::{MaybeUser, check_csrf};
+use crate::error::AppError;
+use crate::player::Player;
+use crate::search_form::SearchForm;
+use crate::settings::{Preferences, TileOrder};
+use crate::state::AppState;
+use crate::walls::{self, MAX_QUESTIONS, Mode, WallSettings};
+
+#[derive(Template)]
+#[template(path = "new_wall.html")]
+struct NewWallPage {
+    page: Page,
+    lexicon: String,
+    lexicons: Vec<String>,
+    length: String,
+    probability: String,
+    error: Option<String>,
+}
+
+fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> Response {
+    let lexicon = who
+        .0
+        .as_ref()
+        .and_then(|(_, user)| user.default_lexicon.clone())
+        .unwrap_or_else(|| {
+            state
+                .lexicons
+                .names()
+                .first()
+                .map(|n| (*n).to_owned())
+                .unwrap_or_default()
+        });
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let page = NewWallPage {
+        page: Page::new("New wall", who),
+        lexicon,
+        lexicons: state
+            .lexicons
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        length: "7".into(),
+        probability: "1-500".into(),
+        error: error.map(|e| e.message),
+    };
+    render(status, &page)
+}
+
+pub(crate) async fn new_wall(State(state): State<AppState>, who: MaybeUser) -> Response {
+    new_wall_page(&state, &who, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewWallForm {
+    csrf: Option<String>,
+    lexicon: Option<String>,
+    length: Option<String>,
+    probability: Option<String>,
+    pattern: Option<String>,
+    includes: Option<String>,
+    anagrams: Option<String>,
+    questions_per_round: Option<usize>,
+    seconds: Option<u32>,
+    mode: Option<Mode>,
+    min_length: Option<usize>,
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    headers: HeaderMap,
+    Form(form): Form<NewWallForm>,
+) -> Response {
+    match create_wall(&state, &who, &headers, form).await {
+        Ok(response) => response,
+        Err(error) => new_wall_page(&state, &who, Some(error)),
+    }
+}
+
+async fn create_wall(
+    state: &AppState,
+    who: &MaybeUser,
+    headers: &HeaderMap,
+    form: NewWallForm,
+) -> Result<Response, AppError> {
+    if let Some((session, _)) = &who.0 {
+        check_csrf(session, form.csrf.as_deref().unwrap_or(""))?;
+    }
+    let player = Player::resolve(who.0.clone(), headers);
+    let search = SearchForm {
+        lexicon: form.lexicon,
+        length: form.length,
+        probability: form.probability,
+        pattern: form.pattern,
+        includes: form.includes,
+        anagrams: form.anagrams,
+        limit: Some((MAX_QUESTIONS + 1).to_string()),
+        ..SearchForm::default()
+    };
+    if search.is_empty() {
+        return Err(AppError::bad_request("give a length or other criteria"));
+    }
+    let lexicon = state.lexicons.pick(search.lexicon.as_deref())?;
+    let query = search.spec()?.to_query(|name| state.lexicons.get(name))?;
+    let alphagrams = lexicon
+        .search(&query)
+        .into_iter()
+        .map(|id| lexicon.alphagram(id).letters())
+        .collect();
+    let defaults = WallSettings::default();
+    let settings = WallSettings {
+        questions_per_round: form
+            .questions_per_round
+            .unwrap_or(defaults.questions_per_round),
+        seconds: form.seconds.unwrap_or(defaults.seconds),
+        mode: form.mode.unwrap_or(defaults.mode),
+        min_length: form.min_length.unwrap_or(defaults.min_length),
+    };
+    let id = walls::create(state, &player.owner, lexicon, alphagrams, &settings).await?;
+    let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
+    if let Some(cookie) = player
+        .cookie(state.config.secure_cookies)
+        .and_then(|c| c.parse().ok())
+    {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "wall.html")]
+struct WallPage {
+    page: Page,
+    id: i64,
+    order: &'static str,
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let player = Player::resolve(who.0.clone(), &headers);
+    walls::load(&state, tilebag_store::WallId(id), &player.owner).await?;
+    let order = match who
+        .0
+        .as_ref()
+        .map(|(_, user)| Preferences::of(user).tile_order)
+    {
+        Some(TileOrder::Random) => "random",
+        Some(TileOrder::VowelsFirst) => "vowels_first",
+        _ => "alphabetical",
+    };
+    Ok(render(
+        StatusCode::OK,
+        &WallPage {
+            page: Page::new("Wall", &who),
+            id,
+            order,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    page: Page,
+    lists: Vec<tilebag_store::ListSummary>,
+}
+
+pub(crate) async fn lists(
+    State(state): State<AppState>,
+    who: MaybeUser,
+) -> Result<Response, PageError> {
+    let Some((_, user)) = &who.0 else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let lists = state.store.lists(user.id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &ListsPage {
+            page: Page::new("Lists", &who),
+            lists,
+        },
+    ))
+}
