@@ -92,7 +92,10 @@ async fn guess(client: &Client, word: &str) {
 }
 
 #[tokio::test]
-#[allow(clippy::too_many_lines, reason = "one player's whole story, step by step")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one player's whole story, step by step"
+)]
 async fn a_player_plays_a_wall_in_a_real_browser() {
     if chromium().is_none() {
         skip(
