@@ -195,6 +195,11 @@ pub async fn load(state: &AppState, id: WallId, owner: &Owner) -> Result<Loaded,
 /// saved back to the player's saved list, if the wall plays one).
 async fn finish(state: &AppState, loaded: &mut Loaded) -> Result<(), AppError> {
     store_round(state, loaded).await?;
+    record(state, loaded).await
+}
+
+/// Records a finished round's results in the wall's list.
+async fn record(state: &AppState, loaded: &mut Loaded) -> Result<(), AppError> {
     let mut list: StudyList = parse(&state.store.wall_list(loaded.wall.id).await?)?;
     list.record(
         loaded
@@ -223,19 +228,54 @@ async fn store_round(state: &AppState, loaded: &Loaded) -> Result<(), AppError> 
         .await?)
 }
 
-/// Judges a guess.
+/// Judges a guess, reading and storing the round in one transaction.
 pub async fn guess(
     state: &AppState,
     id: WallId,
     owner: &Owner,
     word: &str,
 ) -> Result<(Loaded, Guess), AppError> {
-    let mut loaded = load(state, id, owner).await?;
-    let outcome = loaded.round.guess(word, now_ms());
-    match outcome {
-        Guess::Solved { .. } if loaded.round.ended.is_some() => finish(state, &mut loaded).await?,
-        Guess::Solved { .. } | Guess::Wrong => store_round(state, &loaded).await?,
-        Guess::AlreadySolved { .. } | Guess::Late | Guess::Over => {}
+    let now = now_ms();
+    let (mut loaded, outcome, was_running) = state
+        .store
+        .modify_wall(id, owner, |wall| {
+            let mut round: Round = parse(&wall.round)?;
+            round.deadline = wall.deadline;
+            let settings = parse(&wall.settings)?;
+            let was_running = round.ended.is_none();
+            let outcome = round.guess(word, now);
+            let changed = matches!(outcome, Guess::Solved { .. } | Guess::Wrong | Guess::Late);
+            let update = changed.then(|| -> Result<_, AppError> {
+                Ok(tilebag_store::RoundUpdate {
+                    round: json(&round)?,
+                    deadline: round.deadline,
+                    running: round.ended.is_none(),
+                })
+            });
+            let update = update.transpose()?;
+            Ok::<_, AppError>((
+                update,
+                (
+                    Loaded {
+                        wall,
+                        round,
+                        settings,
+                    },
+                    outcome,
+                    was_running,
+                ),
+            ))
+        })
+        .await
+        .map_err(|e| {
+            if e.status == axum::http::StatusCode::NOT_FOUND {
+                AppError::not_found("no such wall")
+            } else {
+                e
+            }
+        })?;
+    if was_running && loaded.round.ended.is_some() {
+        record(state, &mut loaded).await?;
     }
     Ok((loaded, outcome))
 }

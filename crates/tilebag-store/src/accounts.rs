@@ -94,7 +94,7 @@ impl Store {
         .bind(username.to_lowercase())
         .bind(password_hash)
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(user(&row)?)
     }
@@ -121,7 +121,7 @@ impl Store {
 
     /// Sets a new password hash and ends every session of the account.
     pub async fn set_password(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id.0)
@@ -150,7 +150,7 @@ impl Store {
                 .bind(default_lexicon)
                 .bind(preferences)
                 .bind(id.0)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -164,7 +164,7 @@ impl Store {
         let done = sqlx::query("UPDATE users SET is_admin = $1 WHERE username_key = $2")
             .bind(i64::from(admin))
             .bind(username.to_lowercase())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -175,7 +175,7 @@ impl Store {
 
     /// Deletes an account with everything that belongs to it.
     pub async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id.0)
             .execute(&mut *tx)
@@ -201,7 +201,7 @@ impl Store {
         .bind(session.csrf_token)
         .bind(now())
         .bind(session.expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -231,7 +231,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -240,7 +240,7 @@ impl Store {
     pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }

@@ -19,7 +19,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId, now};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
-pub use walls::{ListId, ListSummary, Owner, Progress, SaveError, StoredWall, WallId};
+pub use walls::{ListId, ListSummary, Owner, Progress, RoundUpdate, SaveError, StoredWall, WallId};
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,9 +69,14 @@ pub struct PoolState {
 }
 
 /// A connection pool to the database, and every query tilebag runs.
+///
+/// Writes go through `writer`: on SQLite a single connection, so concurrent writers queue
+/// in order instead of sleeping in SQLite's busy handler (which made latency spiky under
+/// load); on PostgreSQL the same pool as reads.
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
     url: String,
 }
@@ -97,6 +102,30 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+async fn connect_pool(
+    url: &str,
+    backend: Backend,
+    connections: u32,
+) -> Result<AnyPool, StoreError> {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(|e| StoreError::Other(format!("cannot connect to {}: {e}", redact(url))))
 }
 
 impl Store {
@@ -125,23 +154,22 @@ impl Store {
                 redact(url)
             )));
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                            .await?;
-                    }
-                    Ok(())
-                })
-            });
-        let pool = options
-            .connect(&url)
-            .await
-            .map_err(|e| StoreError::Other(format!("cannot connect to {}: {e}", redact(&url))))?;
-        Ok(Store { pool, backend, url })
+        let (pool, writer) = match backend {
+            Backend::Sqlite => (
+                connect_pool(&url, backend, 8).await?,
+                connect_pool(&url, backend, 1).await?,
+            ),
+            Backend::Postgres => {
+                let pool = connect_pool(&url, backend, 16).await?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+            url,
+        })
     }
 
     /// Which database this is.
@@ -188,9 +216,33 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's journal mode, `foreign_keys`, `busy_timeout` and `synchronous` (1 = NORMAL)
+    /// as a pooled connection sees them.
+    pub async fn sqlite_pragmas(&self) -> Result<(String, i64, i64, i64), StoreError> {
+        use sqlx::Row;
+        let mode: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let keys: i64 = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let timeout: i64 = sqlx::query("PRAGMA busy_timeout")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&self.writer)
+            .await?
+            .try_get(0)?;
+        Ok((mode, keys, timeout, synchronous))
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

@@ -188,7 +188,7 @@ impl Store {
         migrations: &'m [Migration],
     ) -> Result<Vec<&'m Migration>, StoreError> {
         // A connection of its own, closed at the end: that also releases PostgreSQL's lock.
-        let mut conn = self.pool.acquire().await?.detach();
+        let mut conn = self.writer.acquire().await?.detach();
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => {

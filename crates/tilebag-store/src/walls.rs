@@ -155,7 +155,7 @@ impl Store {
         .bind(round)
         .bind(deadline)
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(WallId(row.try_get(0)?))
     }
@@ -188,7 +188,7 @@ impl Store {
             .bind(i64::from(running))
             .bind(now())
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -209,7 +209,7 @@ impl Store {
         list: &str,
         progress: Progress,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let row = sqlx::query(
             "UPDATE walls SET list = $1, updated_at = $2 WHERE id = $3 RETURNING list_id",
         )
@@ -243,7 +243,7 @@ impl Store {
         progress: Progress,
         limit: i64,
     ) -> Result<ListId, SaveError> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
         let held: i64 = sqlx::query(
             "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM lists WHERE user_id = $1",
         )
@@ -334,7 +334,7 @@ impl Store {
         .bind(deadline)
         .bind(now())
         .bind(list.0)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(WallId(row.try_get(0)?))
     }
@@ -350,7 +350,7 @@ impl Store {
             .bind(name)
             .bind(id.0)
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -364,7 +364,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM lists WHERE id = $1 AND user_id = $2")
             .bind(id.0)
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -383,7 +383,7 @@ impl Store {
             "INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = $1",
         )
         .bind(now_ms)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(previous)
     }
@@ -392,8 +392,61 @@ impl Store {
     pub async fn extend_running_walls(&self, ms: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("UPDATE walls SET deadline = deadline + $1 WHERE running = 1")
             .bind(ms)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
+    }
+}
+
+/// A round to store in place of the one read.
+#[derive(Clone, Debug)]
+pub struct RoundUpdate {
+    /// The round, JSON.
+    pub round: String,
+    /// Its deadline (Unix milliseconds).
+    pub deadline: i64,
+    /// Whether it is still running.
+    pub running: bool,
+}
+
+impl Store {
+    /// Reads a wall of `owner`, lets `change` decide, and stores the round it returns — all
+    /// in one write transaction, so two guesses at the same moment cannot lose one another.
+    pub async fn modify_wall<T, E: From<StoreError>>(
+        &self,
+        id: WallId,
+        owner: &Owner,
+        change: impl FnOnce(StoredWall) -> Result<(Option<RoundUpdate>, T), E>,
+    ) -> Result<T, E> {
+        let (user, guest) = owner.columns();
+        let lock = match self.backend {
+            crate::Backend::Sqlite => "",
+            crate::Backend::Postgres => " FOR UPDATE",
+        };
+        let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
+        let row = sqlx::query(&format!(
+            "SELECT {WALL_COLUMNS} FROM walls WHERE id = $1 AND {OWNED}{lock}"
+        ))
+        .bind(id.0)
+        .bind(user)
+        .bind(guest)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let stored = wall(&row).map_err(StoreError::from)?;
+        let (update, result) = change(stored)?;
+        if let Some(update) = update {
+            sqlx::query("UPDATE walls SET round = $1, deadline = $2, running = $3, updated_at = $4 WHERE id = $5")
+                .bind(update.round)
+                .bind(update.deadline)
+                .bind(i64::from(update.running))
+                .bind(now())
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(result)
     }
 }

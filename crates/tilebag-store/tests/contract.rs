@@ -418,3 +418,12 @@ async fn saved_lists_with_quota_autosave_rename_and_delete() {
         );
     }
 }
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
+    let (_db, store) = fresh("sqlite").await;
+    assert_eq!(
+        store.sqlite_pragmas().await.unwrap(),
+        ("wal".to_owned(), 1, 10_000, 1)
+    );
+}

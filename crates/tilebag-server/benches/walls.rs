@@ -1,0 +1,193 @@
+//! Load benchmark: many players on walls at once, against a real server on a real socket
+//! with a real SQLite file. Run with `cargo bench -p tilebag-server --bench walls`
+//! (`PLAYERS=500 SECONDS=30` by default). Prints wall creation times, guess latency
+//! percentiles and the server's memory per active wall.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tilebag_server::{AppState, Config, Lexicons};
+use tilebag_store::Store;
+use tilebag_store::testing::TestDatabase;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The value below which `per_mille` thousandths of the sorted samples fall.
+fn percentile(sorted: &[Duration], per_mille: usize) -> Duration {
+    let index = sorted.len().saturating_sub(1) * per_mille / 1000;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+/// Runs the server on a runtime and thread of its own, as in production, so the simulated
+/// players (on the main runtime) do not share its scheduler.
+fn start_server() -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let db = TestDatabase::new("sqlite").await;
+            let store = Store::connect(&db.url).await.expect("connect");
+            store.migrate().await.expect("migrate");
+            let state = AppState::new(
+                store,
+                Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),
+                Config::default(),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            sender
+                .send(format!(
+                    "http://{}",
+                    listener.local_addr().expect("address")
+                ))
+                .expect("send");
+            let _ = tilebag_server::serve(listener, state, std::future::pending()).await;
+            drop(db);
+        });
+    });
+    receiver.recv().expect("server address")
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let players = env("PLAYERS", 500);
+    let seconds = env("SECONDS", 30);
+    let lexicon = tilebag_bundled::scowl80();
+    let base = start_server();
+
+    // One client for everybody (so its memory does not grow with the players); each player
+    // is a guest known by the cookie the server gave them.
+    let client = reqwest::Client::new();
+    let rss_before = rss_kib();
+    let mut walls = Vec::with_capacity(players);
+    let mut create_times = Vec::with_capacity(players);
+    for _ in 0..players {
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/api/v1/walls"))
+            .json(&json!({ "search": { "length": "7", "probability": "1-500" }, "settings": { "questions_per_round": 50, "seconds": 3600 } }))
+            .send()
+            .await
+            .expect("create");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .split(';')
+            .next()
+            .expect("pair")
+            .to_owned();
+        let wall: Value = response.json().await.expect("wall");
+        create_times.push(started.elapsed());
+        let answers: Vec<String> = wall["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .flat_map(|q| {
+                let id = lexicon
+                    .find_alphagram(q["alphagram"].as_str().unwrap_or(""))
+                    .expect("alphagram");
+                lexicon
+                    .alphagram(id)
+                    .words()
+                    .map(|w| w.text().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        walls.push((cookie, wall["id"].as_i64().expect("id"), answers));
+    }
+    let rss_after = rss_kib();
+    create_times.sort();
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+    println!(
+        "create a 50-question wall from `length 7, probability 1-500` (client-measured, loopback): p50 {:.2?}, p99 {:.2?}",
+        percentile(&create_times, 500),
+        percentile(&create_times, 990)
+    );
+    println!(
+        "server RSS: {rss_before} KiB before, {rss_after} KiB with {players} active walls ({:.1} KiB per wall)",
+        (rss_after.saturating_sub(rss_before)) as f64 / players as f64
+    );
+
+    // Every player guesses once a second: right and wrong answers in turn.
+    let deadline = Instant::now() + Duration::from_secs(seconds as u64);
+    let mut tasks = Vec::new();
+    for (n, (cookie, id, answers)) in walls.into_iter().enumerate() {
+        let (base, client) = (base.clone(), client.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            // Spread the players over the second, then each guesses once a second.
+            tokio::time::sleep(Duration::from_millis((n * 997 % 1000) as u64)).await;
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut i = 0;
+            while Instant::now() < deadline {
+                tick.tick().await;
+                let word = if i % 2 == 0 {
+                    answers.get(i / 2).cloned().unwrap_or_default()
+                } else {
+                    "QZXJVKW".to_owned()
+                };
+                let started = Instant::now();
+                let response = client
+                    .post(format!("{base}/api/v1/walls/{id}/guess"))
+                    .header("cookie", &cookie)
+                    .json(&json!({ "word": word }))
+                    .send()
+                    .await;
+                if response.is_ok_and(|r| r.status().is_success()) {
+                    latencies.push(started.elapsed());
+                }
+                i += 1;
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("player"));
+    }
+    latencies.sort();
+    println!(
+        "{} guesses from {players} players over {seconds} s: p50 {:.2?}, p90 {:.2?}, p99 {:.2?}, max {:.2?}",
+        latencies.len(),
+        percentile(&latencies, 500),
+        percentile(&latencies, 900),
+        percentile(&latencies, 990),
+        latencies.last().copied().unwrap_or_default()
+    );
+    println!("server RSS after the run: {} KiB", rss_kib());
+    // The server's own view: time from request to response, without the load generator.
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    println!("server-side guess latency histogram (seconds, cumulative):");
+    for line in metrics
+        .lines()
+        .filter(|l| l.contains("duration_seconds_bucket") && l.contains("/guess"))
+    {
+        println!("  {line}");
+    }
+}
