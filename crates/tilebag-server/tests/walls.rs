@@ -529,3 +529,48 @@ async fn a_round_resumes_after_a_restart_without_charging_the_downtime() {
         "{after}"
     );
 }
+
+#[tokio::test]
+async fn build_mode_asks_for_every_word_of_the_rack() {
+    let app = spawn_app("sqlite").await;
+    let guest = app.client();
+    let body = json!({ "search": { "length": "6", "probability": "1-10" }, "settings": { "questions_per_round": 10, "seconds": 60, "mode": "build", "min_length": 4 } });
+    let wall: Value = new_wall(&app, &guest, None, body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rack = wall["questions"][0]["alphagram"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let expected: Value = guest
+        .get(app.url(&format!("/api/v1/anagram?q={rack}&mode=build")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected: Vec<&str> = expected["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|w| w.len() >= 4)
+        .collect();
+    assert_eq!(
+        wall["questions"][0]["answers"].as_u64(),
+        Some(expected.len() as u64),
+        "{rack}"
+    );
+    let id = wall["id"].as_i64().unwrap();
+    let short = guest
+        .post(app.url(&format!("/api/v1/walls/{id}/guess")))
+        .json(&json!({ "word": expected[0] }))
+        .send()
+        .await
+        .unwrap();
+    let short: Value = short.json().await.unwrap();
+    assert_eq!(short["result"], "solved");
+}

@@ -34,6 +34,7 @@ pub(crate) async fn home(who: MaybeUser) -> Response {
 struct About {
     page: Page,
     notice: &'static str,
+    wordnet: &'static str,
 }
 
 pub(crate) async fn about(who: MaybeUser) -> Response {
@@ -42,6 +43,7 @@ pub(crate) async fn about(who: MaybeUser) -> Response {
         &About {
             page: Page::new("About", &who),
             notice: tilebag_bundled::NOTICE,
+            wordnet: tilebag_bundled::WORDNET_NOTICE,
         },
     )
 }
