@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod challenges;
 mod migrate;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -18,6 +19,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId, now};
+pub use challenges::{Entry, JobRun, StoredChallenge, WonMedal};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use walls::{ListId, ListSummary, Owner, Progress, RoundUpdate, SaveError, StoredWall, WallId};
 

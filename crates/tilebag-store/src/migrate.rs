@@ -65,6 +65,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001", "accounts"),
     migration!(2, "0002", "walls"),
+    migration!(3, "0003", "challenges"),
 ];
 
 /// How the database's schema compares with this binary's.

@@ -427,3 +427,140 @@ async fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
         ("wal".to_owned(), 1, 10_000, 1)
     );
 }
+
+#[tokio::test]
+async fn challenges_entries_medals_and_job_records() {
+    use tilebag_store::WallId;
+    for backend in backends("challenges_entries_medals_and_job_records") {
+        let (_db, store) = fresh(backend).await;
+        store.migrate().await.unwrap();
+        let alice = store.create_user("alice", "h").await.unwrap();
+        let first = store
+            .create_challenge("SCOWL80", "today-7", "2026-11-20", "[1]", 315)
+            .await
+            .unwrap();
+        let again = store
+            .create_challenge("SCOWL80", "today-7", "2026-11-20", "[2]", 315)
+            .await
+            .unwrap();
+        assert_eq!(
+            again, first,
+            "{backend}: drawn once, the second request gets the first"
+        );
+        assert_eq!(
+            store
+                .challenges_on("SCOWL80", "2026-11-20")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            store.first_challenge_day().await.unwrap().as_deref(),
+            Some("2026-11-20")
+        );
+
+        assert!(
+            store
+                .start_entry(first.id, alice.id, WallId(7), 50)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .start_entry(first.id, alice.id, WallId(8), 50)
+                .await
+                .unwrap(),
+            "only the first attempt counts"
+        );
+        assert!(
+            !store.finish_entry(WallId(8), 50, 0, 0, &[]).await.unwrap(),
+            "a replay changes nothing"
+        );
+        assert!(
+            store
+                .finish_entry(WallId(7), 40, 3, 1_000, &["AEINRST".to_owned()])
+                .await
+                .unwrap()
+        );
+        let entries = store.entries(first.id).await.unwrap();
+        assert_eq!(
+            (entries[0].solved, entries[0].wrong, entries[0].finished),
+            (40, 3, true)
+        );
+        assert_eq!(
+            store
+                .most_missed("SCOWL80", &["today-7"], "2026-11-16", "2026-11-22")
+                .await
+                .unwrap(),
+            ["AEINRST"]
+        );
+
+        assert!(
+            store
+                .award(first.id, alice.id, "gold", "2026-11-20")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .award(first.id, alice.id, "gold", "2026-11-20")
+                .await
+                .unwrap(),
+            "awarding twice changes nothing"
+        );
+        assert_eq!(
+            store
+                .medals(Some(alice.id), "2026-11-01", "2026-11-30")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .medals(None, "2026-12-01", "2026-12-31")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        assert!(!store.is_processed("2026-11-20").await.unwrap());
+        store.mark_processed("2026-11-20").await.unwrap();
+        store.mark_processed("2026-11-20").await.unwrap();
+        assert_eq!(
+            store.last_processed_day().await.unwrap().as_deref(),
+            Some("2026-11-20")
+        );
+
+        assert!(store.take_lease("daily", "a", 1_000, 61_000).await.unwrap());
+        assert!(
+            !store.take_lease("daily", "b", 2_000, 62_000).await.unwrap(),
+            "{backend}: held by a"
+        );
+        assert!(
+            store
+                .take_lease("daily", "b", 61_001, 121_001)
+                .await
+                .unwrap(),
+            "expired: b takes it"
+        );
+        store.release_lease("daily", "b").await.unwrap();
+        assert!(
+            store
+                .take_lease("daily", "a", 61_002, 121_002)
+                .await
+                .unwrap()
+        );
+
+        let run = store.start_run("daily").await.unwrap();
+        store.finish_run(run, true, "awarded 1").await.unwrap();
+        assert!(store.last_success("daily").await.unwrap().is_some());
+        assert_eq!(store.job_runs(5).await.unwrap()[0].detail, "awarded 1");
+        let secret = store.site_setting("challenge_secret", "123").await.unwrap();
+        assert_eq!(
+            store.site_setting("challenge_secret", "456").await.unwrap(),
+            secret
+        );
+    }
+}
