@@ -96,6 +96,33 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub max_saved_alphagrams: i64,
+    /// Challenge settings.
+    #[command(flatten)]
+    pub challenges: ChallengeArgs,
+    /// Do not run the daily job inside the server (when `tilebag daily` runs as a cron job).
+    #[arg(long, env = "TILEBAG_NO_DAILY_JOB")]
+    pub no_daily_job: bool,
+}
+
+/// Daily challenge settings, shared by `serve` and `daily`.
+#[derive(Debug, Clone, Args)]
+pub struct ChallengeArgs {
+    /// Time zone whose midnight starts a challenge day, e.g. Europe/London.
+    #[arg(
+        long,
+        env = "TILEBAG_CHALLENGE_TIME_ZONE",
+        default_value = "UTC",
+        value_name = "ZONE"
+    )]
+    pub challenge_time_zone: chrono_tz::Tz,
+    /// Fewest players a challenge needs before medals are awarded.
+    #[arg(
+        long,
+        env = "TILEBAG_MEDAL_MIN_ENTRIES",
+        default_value = "3",
+        value_name = "N"
+    )]
+    pub medal_min_entries: usize,
 }
 
 /// Settings the running server consults.
@@ -113,6 +140,13 @@ pub struct Config {
     pub login_limit: LoginLimit,
     /// Most alphagrams one player may keep in saved lists.
     pub max_saved_alphagrams: i64,
+    /// Time zone of the challenge day.
+    pub challenge_zone: chrono_tz::Tz,
+    /// Fewest players before medals are awarded.
+    pub medal_min_entries: usize,
+    /// Run the daily job on a schedule inside the server (off when a cron job runs it, or
+    /// in tests that drive it with their own clock).
+    pub run_daily_job: bool,
 }
 
 /// How many failed logins are allowed before a pause.
@@ -139,6 +173,9 @@ impl Default for Config {
                 window: Duration::from_mins(15),
             },
             max_saved_alphagrams: 100_000,
+            challenge_zone: chrono_tz::UTC,
+            medal_min_entries: 3,
+            run_daily_job: true,
         }
     }
 }

@@ -6,8 +6,10 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod challenges;
 pub mod config;
 pub mod error;
+pub mod jobs;
 pub mod metrics;
 pub mod player;
 pub mod routes;
@@ -93,6 +95,10 @@ pub async fn serve(
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let _daily = state
+        .config
+        .run_daily_job
+        .then(|| AbortOnDrop(jobs::scheduler(state.clone())));
     let server = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -198,8 +198,25 @@ async fn finish(state: &AppState, loaded: &mut Loaded) -> Result<(), AppError> {
     record(state, loaded).await
 }
 
-/// Records a finished round's results in the wall's list.
+/// Records a finished round's results in the wall's list, and in its challenge entry.
 async fn record(state: &AppState, loaded: &mut Loaded) -> Result<(), AppError> {
+    if loaded.wall.challenge_id.is_some() {
+        let round = &loaded.round;
+        let remaining = round.ended_at.map_or(0, |at| (round.deadline - at).max(0));
+        let missed: Vec<String> = round.missed().into_iter().map(str::to_owned).collect();
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        state
+            .store
+            .finish_entry(
+                loaded.wall.id,
+                count(round.solved_count()),
+                i64::from(round.wrong),
+                remaining,
+                &missed,
+            )
+            .await?;
+        return Ok(());
+    }
     let mut list: StudyList = parse(&state.store.wall_list(loaded.wall.id).await?)?;
     list.record(
         loaded
@@ -335,6 +352,14 @@ pub async fn next_round(
             axum::http::StatusCode::CONFLICT,
             "round_running",
             "finish or give up this round first",
+        ));
+    }
+    if loaded.wall.challenge_id.is_some() {
+        let message = "a challenge is one round; play it again from the challenges page";
+        return Err(AppError::new(
+            axum::http::StatusCode::CONFLICT,
+            "challenge",
+            message,
         ));
     }
     let lexicon = state.lexicons.pick(Some(&loaded.wall.lexicon))?;
@@ -554,4 +579,33 @@ pub async fn keep_time(state: &AppState) -> Result<tokio::task::JoinHandle<()>, 
             }
         }
     }))
+}
+
+/// Makes a one-round wall of given questions (a challenge), dealt in their order.
+pub async fn create_with_questions(
+    state: &AppState,
+    owner: &Owner,
+    lexicon: &Lexicon,
+    questions: Vec<Question>,
+    seconds: i64,
+) -> Result<WallId, AppError> {
+    let mut list = StudyList::in_order(questions.iter().map(|q| q.alphagram.clone()).collect());
+    list.deal(Deal::Continue, questions.len());
+    let settings = WallSettings {
+        questions_per_round: questions.len(),
+        seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
+        ..WallSettings::default()
+    };
+    let round = Round::start(questions, seconds * 1000, now_ms());
+    Ok(state
+        .store
+        .create_wall(
+            owner,
+            lexicon.name(),
+            &json(&settings)?,
+            &json(&list)?,
+            &json(&round)?,
+            round.deadline,
+        )
+        .await?)
 }

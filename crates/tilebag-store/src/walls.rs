@@ -47,6 +47,8 @@ pub struct StoredWall {
     pub round: String,
     /// When the round's clock runs out (Unix milliseconds); authoritative over the JSON.
     pub deadline: i64,
+    /// The challenge the wall plays, if any.
+    pub challenge_id: Option<i64>,
 }
 
 /// Progress of a saved list, for the lists page.
@@ -101,7 +103,7 @@ pub enum SaveError {
     Store(#[from] StoreError),
 }
 
-const WALL_COLUMNS: &str = "id, lexicon, list_id, settings, round, deadline";
+const WALL_COLUMNS: &str = "id, lexicon, list_id, settings, round, deadline, challenge_id";
 const LIST_COLUMNS: &str = "id, lexicon, name, size, seen, missed, first_missed, played_at";
 
 fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
@@ -112,6 +114,7 @@ fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
         settings: row.try_get("settings")?,
         round: row.try_get("round")?,
         deadline: row.try_get("deadline")?,
+        challenge_id: row.try_get("challenge_id")?,
     })
 }
 

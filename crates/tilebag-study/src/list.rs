@@ -64,6 +64,22 @@ impl StudyList {
         }
     }
 
+    /// A list dealt in the given order (challenges keep their drawn order).
+    #[must_use]
+    pub fn in_order(alphagrams: Vec<String>) -> StudyList {
+        let queue = (0..alphagrams.len() as u32).collect();
+        StudyList {
+            alphagrams,
+            seed: 0,
+            queue,
+            next: 0,
+            first_pass: true,
+            missed: BTreeSet::new(),
+            first_missed: BTreeSet::new(),
+            seen: 0,
+        }
+    }
+
     /// Whether the first full pass is over.
     #[must_use]
     pub fn first_pass_done(&self) -> bool {

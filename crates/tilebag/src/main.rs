@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use commands::lexicon::LexiconCommand;
 use commands::search::SearchArgs;
-use commands::server::BackupArgs;
+use commands::server::{AdminArgs, BackupArgs, DailyArgs};
 use commands::words::{AnagramArgs, InfoArgs, JudgeArgs};
 use library::Library;
 use tilebag_server::{DatabaseArgs, ServeArgs};
@@ -38,6 +38,12 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Grant a player admin rights (the admin page shows the daily job's history).
+    Admin(AdminArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Find the words in a rack of letters (`?` is a blank).
     Anagram(AnagramArgs),
@@ -58,6 +64,12 @@ enum Command {
     Migrate(DatabaseArgs),
     /// Copy the live SQLite database to a new file.
     Backup(BackupArgs),
+    /// Award challenge medals for every finished day not yet done, and clean up (the server
+    /// also does this by itself; this is for a cron job).
+    Daily(Box<DailyArgs>),
+    /// Manage players.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +94,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => commands::server::serve(args, &library, &cli.data_dir),
         Command::Migrate(database) => commands::server::migrate(database, &cli.data_dir),
         Command::Backup(args) => commands::server::backup(args, &cli.data_dir),
+        Command::Daily(args) => commands::server::daily(args, &library, &cli.data_dir),
+        Command::User(UserCommand::Admin(args)) => commands::server::admin(args, &cli.data_dir),
         Command::Notice => {
             print!("{}", tilebag_bundled::NOTICE);
             Ok(ExitCode::SUCCESS)

@@ -45,6 +45,14 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.lexicons.all().is_empty() {
         reasons.push("no lexicons loaded".to_owned());
     }
+    if let Ok((pending, Some(overdue))) = crate::jobs::lateness(&state, chrono::Utc::now()).await
+        && overdue > chrono::Duration::hours(26)
+    {
+        warnings.push(format!(
+            "the daily job is {} hours behind: {pending} past day(s) without medals; see /admin",
+            overdue.num_hours()
+        ));
+    }
     let ready = reasons.is_empty();
     let status = if ready {
         StatusCode::OK
@@ -99,6 +107,22 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         "Lexicons loaded.",
         state.lexicons.all().len() as f64,
     );
+    if let Ok(Some(at)) = state.store.last_success(crate::jobs::DAILY).await {
+        gauge(
+            &mut out,
+            "tilebag_daily_job_last_success_timestamp_seconds",
+            "When the daily job last succeeded.",
+            at as f64,
+        );
+    }
+    if let Ok((pending, _)) = crate::jobs::lateness(&state, chrono::Utc::now()).await {
+        gauge(
+            &mut out,
+            "tilebag_daily_job_unprocessed_days",
+            "Past challenge days the daily job has not processed.",
+            pending as f64,
+        );
+    }
     if let Some(bytes) = resident_bytes() {
         gauge(
             &mut out,

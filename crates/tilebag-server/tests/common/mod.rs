@@ -49,6 +49,8 @@ pub async fn spawn_app(backend: &str) -> TestApp {
 
 /// Starts the app; `migrate: false` leaves the database empty (check mode).
 pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> TestApp {
+    // Tests drive the daily job with a clock of their own.
+    config.run_daily_job = false;
     let db = TestDatabase::new(backend).await;
     let store = Store::connect(&db.url).await.expect("connect");
     if migrate {

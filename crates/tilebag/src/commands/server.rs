@@ -88,6 +88,9 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
             max_saved_alphagrams: args.max_saved_alphagrams,
+            challenge_zone: args.challenges.challenge_time_zone,
+            medal_min_entries: args.challenges.medal_min_entries,
+            run_daily_job: !args.no_daily_job,
             ..Config::default()
         };
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -132,6 +135,91 @@ pub fn backup(args: &BackupArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         let store = connect(&args.database, data_dir).await?;
         store.backup(&args.file).await?;
         println!("backed up to {}", args.file.display());
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Award medals for every finished challenge day not yet processed, and clean up.
+#[derive(Debug, Args)]
+pub struct DailyArgs {
+    /// Run as if today were this day (YYYY-MM-DD): days before it are processed.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub challenges: tilebag_server::config::ChallengeArgs,
+}
+
+pub fn daily(args: &DailyArgs, library: &Library, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = connect(&args.database, data_dir).await?;
+        let status = store.schema_status().await?;
+        anyhow::ensure!(status.is_compatible(), "{status}");
+        let config = Config {
+            challenge_zone: args.challenges.challenge_time_zone,
+            medal_min_entries: args.challenges.medal_min_entries,
+            ..Config::default()
+        };
+        let state = AppState::new(
+            store.clone(),
+            Lexicons::new(library.load_all()?, 0.0),
+            config,
+        );
+        let now = match args.date {
+            Some(day) => day
+                .and_hms_opt(12, 0, 0)
+                .and_then(|noon| {
+                    noon.and_local_timezone(args.challenges.challenge_time_zone)
+                        .earliest()
+                })
+                .map(|local| local.with_timezone(&chrono::Utc))
+                .context("that date has no noon in the challenge time zone")?,
+            None => chrono::Utc::now(),
+        };
+        let outcome = tilebag_server::jobs::run_recorded(&state, now)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        println!("{outcome}");
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Grant or withdraw admin rights.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// The player's username.
+    pub username: String,
+    /// Withdraw the rights instead.
+    #[arg(long)]
+    pub revoke: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub fn admin(args: &AdminArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = connect(&args.database, data_dir).await?;
+        store
+            .set_admin(&args.username, !args.revoke)
+            .await
+            .map_err(|e| match e {
+                tilebag_store::StoreError::NotFound => {
+                    anyhow::anyhow!("no player is called `{}`", args.username)
+                }
+                other => other.into(),
+            })?;
+        println!(
+            "{} {} an admin",
+            args.username,
+            if args.revoke {
+                "is no longer"
+            } else {
+                "is now"
+            }
+        );
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })

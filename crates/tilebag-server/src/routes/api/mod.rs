@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document at `/api/v1/openapi.json`.
 
 pub mod account;
+pub mod challenges;
 pub mod walls;
 pub mod words;
 
@@ -85,5 +86,13 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/lists/{id}/walls", post(walls::play))
         .route("/api/v1/lists/{id}/export", get(walls::export))
+        .route("/api/v1/challenges", get(challenges::list))
+        .route("/api/v1/challenges/{slug}/play", post(challenges::play))
+        .route(
+            "/api/v1/challenges/{slug}/leaderboard",
+            get(challenges::leaderboard),
+        )
+        .route("/api/v1/hall-of-fame", get(challenges::hall_of_fame))
+        .route("/api/v1/players/{name}/medals", get(challenges::medals))
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
 }

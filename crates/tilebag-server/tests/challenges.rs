@@ -1,0 +1,355 @@
+//! Daily challenges over real HTTP, and the daily job driven with an injected clock.
+
+mod common;
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use common::{register, spawn_app, spawn_with};
+use serde_json::{Value, json};
+use tilebag_server::Config;
+use tilebag_server::jobs::run_once;
+use tilebag_store::testing::backends;
+use tilebag_store::{UserId, WallId};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+/// Stores a finished, counted attempt at `kind` on `day` for a new player.
+async fn entry(
+    store: &tilebag_store::Store,
+    kind: &str,
+    on: NaiveDate,
+    name: &str,
+    solved: i64,
+    wrong: i64,
+) -> UserId {
+    let user = store.create_user(name, "h").await.unwrap();
+    let challenge = store
+        .create_challenge("SCOWL80", kind, &on.to_string(), "[]", 315)
+        .await
+        .unwrap();
+    let wall = WallId(user.id.0 * 1000);
+    assert!(
+        store
+            .start_entry(challenge.id, user.id, wall, 50)
+            .await
+            .unwrap()
+    );
+    store
+        .finish_entry(wall, solved, wrong, 0, &[])
+        .await
+        .unwrap();
+    user.id
+}
+
+async fn medals_of(store: &tilebag_store::Store, user: UserId) -> Vec<String> {
+    store
+        .medals(Some(user), "2000-01-01", "2100-01-01")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{} {}", m.day, m.medal))
+        .collect()
+}
+
+#[tokio::test]
+async fn players_play_todays_sevens_once_for_the_leaderboard() {
+    for backend in backends("players_play_todays_sevens_once_for_the_leaderboard") {
+        let app = spawn_app(backend).await;
+        let mut results = Vec::new();
+        for (name, right) in [("ann", 2), ("ben", 0), ("cat", 1)] {
+            let client = app.client();
+            let csrf = register(&app, &client, name, PASSWORD).await;
+            let wall: Value = client
+                .post(app.url("/api/v1/challenges/today-7/play"))
+                .header("x-csrf-token", &csrf)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(wall["counts"], true, "{backend}: the first attempt counts");
+            assert_eq!(wall["questions"].as_array().unwrap().len(), 50);
+            let id = wall["id"].as_i64().unwrap();
+            let lexicon = tilebag_bundled::scowl80();
+            for q in wall["questions"].as_array().unwrap().iter().take(right) {
+                let letters = q["alphagram"].as_str().unwrap();
+                let word = lexicon
+                    .alphagram(lexicon.find_alphagram(letters).unwrap())
+                    .words()
+                    .next()
+                    .unwrap()
+                    .text()
+                    .to_owned();
+                client
+                    .post(app.url(&format!("/api/v1/walls/{id}/guess")))
+                    .header("x-csrf-token", &csrf)
+                    .json(&json!({ "word": word }))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            client
+                .post(app.url(&format!("/api/v1/walls/{id}/give-up")))
+                .header("x-csrf-token", &csrf)
+                .send()
+                .await
+                .unwrap();
+            let again: Value = client
+                .post(app.url("/api/v1/challenges/today-7/play"))
+                .header("x-csrf-token", &csrf)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(again["counts"], false, "replays are practice");
+            assert_eq!(
+                again["questions"][0]["alphagram"], wall["questions"][0]["alphagram"],
+                "the same challenge"
+            );
+            results.push(wall);
+        }
+        let board: Value = app
+            .client()
+            .get(app.url("/api/v1/challenges/today-7/leaderboard"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let names: Vec<&str> = board
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["ann", "cat", "ben"], "{backend}");
+        assert_eq!(board[0]["place"], 1);
+        let listing: Value = app
+            .client()
+            .get(app.url("/api/v1/challenges"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listing["challenges"].as_array().unwrap().len(), 18);
+        assert_eq!(listing["challenges"][5]["slug"], "today-7");
+        assert_eq!(
+            listing["challenges"][5]["leaderboard"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_challenge_day_follows_the_configured_time_zone() {
+    let config = Config {
+        challenge_zone: chrono_tz::Pacific::Auckland,
+        ..Config::default()
+    };
+    let app = spawn_with("sqlite", true, config).await;
+    // 12:00 UTC on the 26th is already 01:00 on the 27th in Auckland (UTC+13 in November).
+    let instant = noon(day(26));
+    assert_eq!(
+        tilebag_server::challenges::day_of(&app.state, instant),
+        day(27)
+    );
+    let late = Utc.with_ymd_and_hms(2026, 11, 26, 10, 59, 59).unwrap();
+    assert_eq!(
+        tilebag_server::challenges::day_of(&app.state, late),
+        day(26)
+    );
+    assert_eq!(
+        tilebag_server::challenges::end_of(&app.state, day(26)),
+        Utc.with_ymd_and_hms(2026, 11, 26, 11, 0, 0).unwrap()
+    );
+    // Medals for the 26th (Auckland) wait until its midnight, 11:00 UTC.
+    let (a, b, c) = (
+        entry(&app.store, "today-7", day(26), "ann", 30, 0).await,
+        entry(&app.store, "today-7", day(26), "ben", 20, 0).await,
+        entry(&app.store, "today-7", day(26), "cat", 10, 0).await,
+    );
+    assert!(
+        run_once(&app.state, late).await.unwrap().days.is_empty(),
+        "the day is not over in Auckland"
+    );
+    let outcome = run_once(&app.state, late + chrono::Duration::seconds(2))
+        .await
+        .unwrap();
+    assert_eq!(outcome.days, [day(26)]);
+    assert_eq!(
+        (
+            medals_of(&app.store, a).await,
+            medals_of(&app.store, b).await,
+            medals_of(&app.store, c).await
+        ),
+        (
+            vec!["2026-11-26 gold".to_owned()],
+            vec!["2026-11-26 silver".to_owned()],
+            vec!["2026-11-26 bronze".to_owned()],
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_daily_job_is_idempotent_and_needs_enough_players() {
+    for backend in backends("the_daily_job_is_idempotent_and_needs_enough_players") {
+        let app = spawn_app(backend).await;
+        let ann = entry(&app.store, "today-7", day(20), "ann", 40, 0).await;
+        entry(&app.store, "today-7", day(20), "ben", 40, 0).await;
+        entry(&app.store, "today-7", day(20), "cat", 30, 0).await;
+        entry(&app.store, "today-8", day(20), "dan", 50, 0).await;
+        entry(&app.store, "today-8", day(20), "eve", 40, 0).await;
+        let first = run_once(&app.state, noon(day(21))).await.unwrap();
+        assert_eq!(
+            (first.days.clone(), first.medals),
+            (vec![day(20)], 3),
+            "{backend}: gold, gold, bronze; two 8s players get none"
+        );
+        assert_eq!(medals_of(&app.store, ann).await, ["2026-11-20 gold"]);
+        let second = run_once(&app.state, noon(day(21))).await.unwrap();
+        assert_eq!(
+            (second.days.len(), second.medals),
+            (0, 0),
+            "running twice changes nothing"
+        );
+        // Even told to redo the day, unique keys keep the medals single.
+        app.store.award(1, ann, "gold", "2026-11-20").await.unwrap();
+        assert_eq!(medals_of(&app.store, ann).await.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_daily_job_catches_up_after_an_outage() {
+    for backend in backends("the_daily_job_catches_up_after_an_outage") {
+        let app = spawn_app(backend).await;
+        // Day 10 was processed; then nothing ran for days 11, 12 and 13.
+        entry(&app.store, "today-7", day(10), "p10", 10, 0).await;
+        run_once(&app.state, noon(day(11))).await.unwrap();
+        let mut winners = Vec::new();
+        for d in 11..=13 {
+            let w = entry(&app.store, "today-7", day(d), &format!("a{d}"), 30, 0).await;
+            entry(&app.store, "today-7", day(d), &format!("b{d}"), 20, 0).await;
+            entry(&app.store, "today-7", day(d), &format!("c{d}"), 10, 0).await;
+            winners.push((d, w));
+        }
+        let outcome = run_once(&app.state, noon(day(14))).await.unwrap();
+        assert_eq!(
+            outcome.days,
+            [day(11), day(12), day(13)],
+            "{backend}: every missed day, in order"
+        );
+        assert_eq!(outcome.medals, 9);
+        for (d, winner) in winners {
+            assert_eq!(
+                medals_of(&app.store, winner).await,
+                [format!("2026-11-{d} gold")]
+            );
+        }
+        assert_eq!(
+            app.store.last_processed_day().await.unwrap().as_deref(),
+            Some("2026-11-13")
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_job_runs_at_once_award_each_medal_once() {
+    for backend in backends("two_job_runs_at_once_award_each_medal_once") {
+        let app = spawn_app(backend).await;
+        for (name, solved) in [("ann", 3), ("ben", 2), ("cat", 1)] {
+            entry(&app.store, "bingo-marathon", day(5), name, solved, 0).await;
+        }
+        let (a, b) = tokio::join!(
+            run_once(&app.state, noon(day(6))),
+            run_once(&app.state, noon(day(6)))
+        );
+        assert_eq!(a.unwrap().medals + b.unwrap().medals, 3, "{backend}");
+        assert_eq!(
+            app.store
+                .medals(None, "2026-11-01", "2026-11-30")
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_late_daily_job_shows_in_readiness_metrics_and_the_admin_page() {
+    let app = spawn_app("sqlite").await;
+    let today = tilebag_server::challenges::day_of(&app.state, Utc::now());
+    entry(&app.store, "today-7", today - Days::new(3), "ann", 10, 0).await;
+    let client = app.client();
+    let ready: Value = client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ready["ready"], true,
+        "late medals do not take the site down"
+    );
+    assert!(
+        ready["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("daily job is"),
+        "{ready}"
+    );
+    let metrics = client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("tilebag_daily_job_unprocessed_days 3"),
+        "{metrics}"
+    );
+    tilebag_server::jobs::run_recorded(&app.state, Utc::now())
+        .await
+        .unwrap();
+    let ready: Value = client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["warnings"], json!([]));
+    let metrics = client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("tilebag_daily_job_unprocessed_days 0")
+            && metrics.contains("tilebag_daily_job_last_success_timestamp_seconds")
+    );
+}
