@@ -256,3 +256,87 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     );
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
+    if chromium().is_none() {
+        skip(
+            "a_player_plays_todays_sevens_and_sees_the_leaderboard",
+            "Chromium",
+            "apt-get install chromium chromium-driver",
+        );
+        return;
+    }
+    let app = common::spawn_app("sqlite").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_driver, client) = browser(port).await;
+    let lexicon = tilebag_bundled::scowl80();
+
+    client.goto(&app.url("/register")).await.unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("champion")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("a long password")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "header nav", "champion").await;
+
+    client.goto(&app.url("/challenges")).await.unwrap();
+    client
+        .find(Locator::Css("#today-7 button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let letters = text(&client, ".tile[data-question='0'] .letters").await;
+    assert_eq!(
+        client.find_all(Locator::Css(".tile")).await.unwrap().len(),
+        50
+    );
+    let word = lexicon
+        .alphagram(lexicon.find_alphagram(&letters).expect("alphagram"))
+        .words()
+        .next()
+        .expect("word")
+        .text()
+        .to_owned();
+    guess(&client, &word).await;
+    wait_for_text(&client, "#score", "1").await;
+    client
+        .find(Locator::Id("give-up"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "#message", "Round over").await;
+
+    client.goto(&app.url("/challenges")).await.unwrap();
+    wait_for_text(&client, "#today-7 .leaderboard", "champion").await;
+    let row = text(&client, "#today-7 .leaderboard tbody tr").await;
+    assert!(
+        row.starts_with('1') && row.contains("champion") && row.contains("1/"),
+        "{row}"
+    );
+    client.close().await.unwrap();
+}

@@ -353,3 +353,91 @@ async fn a_late_daily_job_shows_in_readiness_metrics_and_the_admin_page() {
             && metrics.contains("tilebag_daily_job_last_success_timestamp_seconds")
     );
 }
+
+#[tokio::test]
+async fn medals_show_on_profiles_the_hall_of_fame_and_job_runs_on_the_admin_page() {
+    let app = spawn_app("sqlite").await;
+    let admin = app.client();
+    register(&app, &admin, "boss", PASSWORD).await;
+    let today = tilebag_server::challenges::day_of(&app.state, Utc::now());
+    let yesterday = today - Days::new(1);
+    entry(&app.store, "today-7", yesterday, "ann", 30, 0).await;
+    entry(&app.store, "today-7", yesterday, "ben", 20, 0).await;
+    entry(&app.store, "today-7", yesterday, "cat", 10, 0).await;
+    tilebag_server::jobs::run_recorded(&app.state, Utc::now())
+        .await
+        .unwrap();
+
+    let hall: Value = admin
+        .get(app.url("/api/v1/hall-of-fame?period=week"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = hall
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ann", "ben", "cat"],
+        "gold before silver before bronze"
+    );
+    let ann: Value = admin
+        .get(app.url("/api/v1/players/ann/medals"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            ann["counts"]["gold"].as_u64(),
+            ann["history"][0][1].as_str()
+        ),
+        (Some(1), Some("Today's 7s"))
+    );
+    assert!(
+        admin
+            .get(app.url("/players/ann"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Gold 1")
+    );
+    assert!(
+        admin
+            .get(app.url("/hall-of-fame"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("/players/ann")
+    );
+    let bad = admin
+        .get(app.url("/api/v1/hall-of-fame?period=decade"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
+    let page = admin.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the first account is an admin");
+    assert!(page.text().await.unwrap().contains("processed 1 day(s)"));
+    let other = app.client();
+    register(&app, &other, "nobody", PASSWORD).await;
+    assert_eq!(
+        other.get(app.url("/admin")).send().await.unwrap().status(),
+        403
+    );
+}

@@ -1,6 +1,7 @@
 //! Server-rendered pages.
 
 pub mod account;
+pub mod challenges;
 pub mod walls;
 pub mod words;
 
@@ -169,5 +170,10 @@ pub fn router() -> Router<AppState> {
         .route("/walls", post(walls::create))
         .route("/walls/{id}", get(walls::show))
         .route("/lists", get(walls::lists))
+        .route("/challenges", get(challenges::list))
+        .route("/challenges/{slug}/play", post(challenges::play))
+        .route("/players/{name}", get(challenges::player))
+        .route("/hall-of-fame", get(challenges::hall_of_fame))
+        .route("/admin", get(challenges::admin))
         .route("/static/{file}", get(static_file))
 }
