@@ -168,6 +168,8 @@ pub struct Loaded {
     pub round: Round,
     /// Its settings.
     pub settings: WallSettings,
+    /// The challenge it plays, if any.
+    pub challenge: Option<ChallengeLink>,
 }
 
 /// Loads a wall of `owner` (another's is 404), ending its round if time is up.
@@ -179,10 +181,12 @@ pub async fn load(state: &AppState, id: WallId, owner: &Owner) -> Result<Loaded,
     let mut round: Round = parse(&wall.round)?;
     round.deadline = wall.deadline;
     let settings = parse(&wall.settings)?;
+    let challenge = challenge_link(state, wall.challenge_id).await?;
     let mut loaded = Loaded {
         wall,
         round,
         settings,
+        challenge,
     };
     let was_running = loaded.round.ended.is_none();
     if loaded.round.check_clock(now_ms()) && was_running {
@@ -196,6 +200,26 @@ pub async fn load(state: &AppState, id: WallId, owner: &Owner) -> Result<Loaded,
 async fn finish(state: &AppState, loaded: &mut Loaded) -> Result<(), AppError> {
     store_round(state, loaded).await?;
     record(state, loaded).await
+}
+
+/// The link to a challenge wall's leaderboard.
+async fn challenge_link(
+    state: &AppState,
+    challenge_id: Option<i64>,
+) -> Result<Option<ChallengeLink>, AppError> {
+    let Some(id) = challenge_id else {
+        return Ok(None);
+    };
+    let stored = state.store.challenge_by_id(id).await?;
+    let title = tilebag_study::challenge::Challenge::parse(&stored.kind).map_or_else(
+        || stored.kind.clone(),
+        tilebag_study::challenge::Challenge::title,
+    );
+    let leaderboard = format!(
+        "/challenges?date={}&lexicon={}#{}",
+        stored.day, stored.lexicon, stored.kind
+    );
+    Ok(Some(ChallengeLink { title, leaderboard }))
 }
 
 /// Records a finished round's results in the wall's list, and in its challenge entry.
@@ -277,6 +301,7 @@ pub async fn guess(
                         wall,
                         round,
                         settings,
+                        challenge: None,
                     },
                     outcome,
                     was_running,
@@ -432,6 +457,18 @@ pub struct WallView<'a> {
     pub wrong: u32,
     /// The questions.
     pub questions: Vec<QuestionView<'a>>,
+    /// For a challenge: its title and the page with its leaderboard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<ChallengeLink>,
+}
+
+/// Where a challenge wall's leaderboard is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChallengeLink {
+    /// The challenge's title.
+    pub title: String,
+    /// The challenges page of its day.
+    pub leaderboard: String,
 }
 
 /// One question of a round.
@@ -521,6 +558,7 @@ pub fn view<'a>(state: &'a AppState, loaded: &Loaded) -> WallView<'a> {
         total: loaded.round.answer_count(),
         wrong: loaded.round.wrong,
         questions,
+        challenge: loaded.challenge.clone(),
     }
 }
 

@@ -80,6 +80,13 @@ function render() {
   $('give-up').disabled = over;
   if (over) {
     renderSolutions();
+    if (wall.challenge) {
+      const link = $('challenge-link');
+      link.querySelector('a').href = wall.challenge.leaderboard;
+      link.querySelector('a').textContent = `${wall.challenge.title}: see the leaderboard`;
+      link.hidden = false;
+      $('after-actions').hidden = true;
+    }
     stopClock();
     $('timer').textContent = '0:00';
     $('message').textContent = { time_up: 'Time is up.', all_solved: 'All solved!', gave_up: 'Round over.' }[wall.ended];

@@ -330,8 +330,14 @@ async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
         .await
         .unwrap();
     wait_for_text(&client, "#message", "Round over").await;
-
-    client.goto(&app.url("/challenges")).await.unwrap();
+    wait_for_text(&client, "#challenge-link", "see the leaderboard").await;
+    client
+        .find(Locator::Css("#challenge-link a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&client, "#today-7 .leaderboard", "champion").await;
     let row = text(&client, "#today-7 .leaderboard tbody tr").await;
     assert!(

@@ -102,6 +102,17 @@ impl Store {
         Ok(row.map(|r| challenge(&r)).transpose()?)
     }
 
+    /// A challenge by id.
+    pub async fn challenge_by_id(&self, id: i64) -> Result<StoredChallenge, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(challenge(&row)?)
+    }
+
     /// Stores a drawn challenge; if another request stored it first, returns that one.
     pub async fn create_challenge(
         &self,

@@ -271,3 +271,39 @@ fn backup_copies_a_live_database() {
             && String::from_utf8_lossy(&twice.stderr).contains("already exists")
     );
 }
+
+#[test]
+fn daily_and_user_admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let behind = tilebag(dir.path(), &["daily"]);
+    assert!(
+        !behind.status.success(),
+        "refuses a database that is behind"
+    );
+    assert!(String::from_utf8_lossy(&behind.stderr).contains("run `tilebag migrate`"));
+    assert!(tilebag(dir.path(), &["migrate"]).status.success());
+    let run = tilebag(
+        dir.path(),
+        &[
+            "daily",
+            "--date",
+            "2026-11-27",
+            "--challenge-time-zone",
+            "Europe/London",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with("processed 0 day(s)"));
+    let zone = tilebag(
+        dir.path(),
+        &["daily", "--challenge-time-zone", "Mars/Olympus"],
+    );
+    assert!(!zone.status.success());
+    let admin = tilebag(dir.path(), &["user", "admin", "nobody"]);
+    assert!(!admin.status.success());
+    assert!(String::from_utf8_lossy(&admin.stderr).contains("no player is called `nobody`"));
+}
