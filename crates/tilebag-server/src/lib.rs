@@ -16,19 +16,18 @@ pub mod routes;
 pub mod search_form;
 pub mod settings;
 pub mod state;
+pub mod tls;
 pub mod tools;
 pub mod views;
 pub mod walls;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -71,45 +70,100 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let draining = Arc::new(Notify::new());
-    let signal = {
-        let (state, draining) = (state.clone(), draining.clone());
-        async move {
-            shutdown.await;
-            state.start_draining();
-            tracing::info!("shutting down: finishing in-flight requests");
-            draining.notify_one();
-        }
-    };
-    let timeout = state.config.shutdown_timeout;
+    // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and the
+    // client's delayed ACK add 40 ms to replies written in two parts.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = app(state.clone());
+    run(&state, shutdown, |stop| async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stopped(stop))
+        .await
+    })
+    .await
+}
+
+/// Serves the app over HTTPS on `https`, and redirects (and ACME challenges) on `http`,
+/// with certificates from `tls`; shuts down as [`serve`] does.
+pub async fn serve_https(
+    https: TcpListener,
+    http: TcpListener,
+    state: AppState,
+    tls: &tls::TlsSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (runtime, task) = tls::start(tls).map_err(std::io::Error::other)?;
+    let _certificates = AbortOnDrop(task);
+    let hsts = axum::http::HeaderValue::from_str(&tls.hsts()).map_err(std::io::Error::other)?;
+    let secure = app(state.clone()).layer(
+        tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ),
+    );
+    let redirect = tls::redirect::app(runtime.challenges.clone(), https.local_addr()?.port());
+    let certificates = runtime.certificates.clone();
+    run(&state, shutdown, |stop| async move {
+        let (a, b) = tokio::join!(
+            tls::serve_tls(https, certificates, secure, stopped(stop.clone())),
+            tls::serve_plain(http, redirect, stopped(stop)),
+        );
+        a.and(b)
+    })
+    .await
+}
+
+/// Resolves once the shutdown flag is raised.
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// Runs the servers with the background tasks until `shutdown`; then turns readiness off,
+/// tells the servers to stop accepting, and waits for them up to the shutdown timeout.
+async fn run<F, S>(
+    state: &AppState,
+    shutdown: impl Future<Output = ()>,
+    servers: F,
+) -> std::io::Result<()>
+where
+    F: FnOnce(tokio::sync::watch::Receiver<bool>) -> S,
+    S: Future<Output = std::io::Result<()>>,
+{
     // Wall clocks: credit downtime to running rounds, then beat while serving.
-    let _heartbeat = match walls::keep_time(&state).await {
+    let _heartbeat = match walls::keep_time(state).await {
         Ok(task) => Some(AbortOnDrop(task)),
         Err(error) => {
             tracing::warn!(%error, "cannot keep wall time yet (is the schema behind?)");
             None
         }
     };
-    // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and the
-    // client's delayed ACK add 40 ms to replies written in two parts.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let _daily = state
         .config
         .run_daily_job
         .then(|| AbortOnDrop(jobs::scheduler(state.clone())));
-    let server = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal);
+    let (stop, receiver) = tokio::sync::watch::channel(false);
+    let servers = servers(receiver);
+    tokio::pin!(servers);
     tokio::select! {
-        result = server => result,
-        () = async { draining.notified().await; tokio::time::sleep(timeout).await } => {
-            tracing::warn!(seconds = timeout.as_secs(), "in-flight requests did not finish in time; stopping anyway");
-            Ok(())
-        }
+        result = &mut servers => return result,
+        () = shutdown => {}
+    }
+    state.start_draining();
+    tracing::info!("shutting down: finishing in-flight requests");
+    let _ = stop.send(true);
+    let timeout = state.config.shutdown_timeout;
+    if let Ok(result) = tokio::time::timeout(timeout, servers).await {
+        result
+    } else {
+        tracing::warn!(
+            seconds = timeout.as_secs(),
+            "in-flight requests did not finish in time; stopping anyway"
+        );
+        Ok(())
     }
 }
 

@@ -25,6 +25,9 @@ fn chromium() -> Option<(&'static str, &'static str)> {
 }
 
 async fn browser(port: u16) -> (Driver, Client) {
+    // Two crypto providers are compiled in (ring for tilebag, another for the WebDriver
+    // client's dependencies): say which one rustls should use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let (binary, driver) = chromium().expect("checked");
     // Killed and waited for when the returned `Driver` drops.
     #[allow(clippy::zombie_processes, reason = "Driver's Drop waits for it")]

@@ -74,6 +74,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One TLS crypto provider for the whole process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match run(&cli) {
         Ok(code) => code,
         Err(err) => {
