@@ -102,6 +102,151 @@ pub struct ServeArgs {
     /// Do not run the daily job inside the server (when `tilebag daily` runs as a cron job).
     #[arg(long, env = "TILEBAG_NO_DAILY_JOB")]
     pub no_daily_job: bool,
+    /// HTTPS settings.
+    #[command(flatten)]
+    pub https: HttpsArgs,
+}
+
+/// Built-in HTTPS, or trust in a proxy that terminates it.
+#[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "each is a switch of its own")]
+pub struct HttpsArgs {
+    /// Serve HTTPS for this domain with a certificate from an ACME CA (repeat for more names).
+    #[arg(
+        long = "domain",
+        env = "TILEBAG_DOMAINS",
+        value_delimiter = ',',
+        value_name = "DOMAIN"
+    )]
+    pub domains: Vec<String>,
+    /// Contact address the ACME CA sends expiry notices to.
+    #[arg(long, env = "TILEBAG_ACME_EMAIL", value_name = "EMAIL")]
+    pub acme_email: Option<String>,
+    /// ACME directory URL (Let's Encrypt by default; e.g. its staging URL or a private CA).
+    #[arg(long, env = "TILEBAG_ACME_DIRECTORY", default_value = crate::tls::acme::LETS_ENCRYPT, value_name = "URL")]
+    pub acme_directory: String,
+    /// A PEM root certificate to trust for the ACME CA's API (private or test CAs).
+    #[arg(long, env = "TILEBAG_ACME_ROOT", value_name = "FILE")]
+    pub acme_root: Option<std::path::PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM), reloaded when it changes.
+    #[arg(
+        long,
+        env = "TILEBAG_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "domains"
+    )]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) for --tls-cert.
+    #[arg(
+        long,
+        env = "TILEBAG_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// Where HTTPS listens.
+    #[arg(
+        long,
+        env = "TILEBAG_HTTPS_LISTEN",
+        default_value = "0.0.0.0:443",
+        value_name = "ADDR:PORT"
+    )]
+    pub https_listen: SocketAddr,
+    /// Where the redirect to HTTPS (and the ACME HTTP-01 challenge) listens.
+    #[arg(
+        long,
+        env = "TILEBAG_HTTP_LISTEN",
+        default_value = "0.0.0.0:80",
+        value_name = "ADDR:PORT"
+    )]
+    pub http_listen: SocketAddr,
+    /// Renew a certificate when fewer than this many days are left.
+    #[arg(
+        long,
+        env = "TILEBAG_RENEW_BEFORE_DAYS",
+        default_value = "30",
+        value_name = "DAYS"
+    )]
+    pub renew_before_days: u64,
+    /// Seconds between certificate checks (renewal due? files changed?).
+    #[arg(
+        long,
+        env = "TILEBAG_CERTIFICATE_CHECK_SECONDS",
+        default_value = "3600",
+        value_name = "SECONDS"
+    )]
+    pub certificate_check_seconds: u64,
+    /// HSTS max-age in seconds.
+    #[arg(
+        long,
+        env = "TILEBAG_HSTS_MAX_AGE",
+        default_value = "31536000",
+        value_name = "SECONDS"
+    )]
+    pub hsts_max_age: u64,
+    /// Add `includeSubDomains` to HSTS.
+    #[arg(long, env = "TILEBAG_HSTS_INCLUDE_SUBDOMAINS")]
+    pub hsts_include_subdomains: bool,
+    /// Trust X-Forwarded-Proto and X-Forwarded-For from the proxies in --trusted-proxy.
+    #[arg(long, env = "TILEBAG_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+    /// Addresses of proxies to trust [default with --behind-proxy: `127.0.0.1` and `::1`].
+    #[arg(
+        long = "trusted-proxy",
+        env = "TILEBAG_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl HttpsArgs {
+    /// The HTTPS settings these flags ask for, if any.
+    #[must_use]
+    pub fn tls(&self, data_dir: &std::path::Path) -> Option<crate::tls::TlsSettings> {
+        let source = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => crate::tls::Source::Files(
+                crate::tls::files::CertFiles {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                },
+                Duration::from_secs(self.certificate_check_seconds.clamp(1, 60)),
+            ),
+            _ if !self.domains.is_empty() => {
+                crate::tls::Source::Acme(crate::tls::acme::AcmeSettings {
+                    domains: self.domains.clone(),
+                    email: self.acme_email.clone(),
+                    directory: self.acme_directory.clone(),
+                    root: self.acme_root.clone(),
+                    dir: data_dir.join("tls"),
+                    renew_before: Duration::from_secs(
+                        self.renew_before_days.saturating_mul(86_400),
+                    ),
+                    check_every: Duration::from_secs(self.certificate_check_seconds.max(1)),
+                })
+            }
+            _ => return None,
+        };
+        Some(crate::tls::TlsSettings {
+            source,
+            hsts_max_age: self.hsts_max_age,
+            hsts_include_subdomains: self.hsts_include_subdomains,
+        })
+    }
+
+    /// The proxies whose forwarded headers are believed (none unless --behind-proxy).
+    #[must_use]
+    pub fn proxies(&self) -> Vec<std::net::IpAddr> {
+        match (self.behind_proxy, self.trusted_proxies.is_empty()) {
+            (false, _) => Vec::new(),
+            (true, true) => vec![
+                std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::Ipv6Addr::LOCALHOST.into(),
+            ],
+            (true, false) => self.trusted_proxies.clone(),
+        }
+    }
 }
 
 /// Daily challenge settings, shared by `serve` and `daily`.
@@ -147,6 +292,8 @@ pub struct Config {
     /// Run the daily job on a schedule inside the server (off when a cron job runs it, or
     /// in tests that drive it with their own clock).
     pub run_daily_job: bool,
+    /// Proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How many failed logins are allowed before a pause.
@@ -176,6 +323,7 @@ impl Default for Config {
             challenge_zone: chrono_tz::UTC,
             medal_min_entries: 3,
             run_daily_job: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }

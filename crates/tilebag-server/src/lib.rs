@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod challenges;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod jobs;
@@ -50,6 +51,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::secure_cookies,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -96,7 +101,8 @@ pub async fn serve_https(
     tls: &tls::TlsSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (runtime, task) = tls::start(tls).map_err(std::io::Error::other)?;
+    let (runtime, task) =
+        tls::start(tls, state.certificates.clone()).map_err(std::io::Error::other)?;
     let _certificates = AbortOnDrop(task);
     let hsts = axum::http::HeaderValue::from_str(&tls.hsts()).map_err(std::io::Error::other)?;
     let secure = app(state.clone()).layer(

@@ -79,6 +79,8 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Failed-login counters.
     pub limiter: LoginLimiter,
+    /// The HTTPS certificate served, if any.
+    pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
 }
 
@@ -100,6 +102,7 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             limiter,
+            certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))
     }

@@ -53,6 +53,12 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             overdue.num_hours()
         ));
     }
+    if let Some(certificate) = state.certificates.current() {
+        let days = (certificate.not_after - chrono::Utc::now().timestamp()) / 86_400;
+        if days < 14 {
+            warnings.push(format!("the HTTPS certificate expires in {days} days"));
+        }
+    }
     let ready = reasons.is_empty();
     let status = if ready {
         StatusCode::OK
@@ -121,6 +127,15 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             "tilebag_daily_job_unprocessed_days",
             "Past challenge days the daily job has not processed.",
             pending as f64,
+        );
+    }
+    if let Some(certificate) = state.certificates.current() {
+        let help = "When the HTTPS certificate served expires (Unix seconds).";
+        gauge(
+            &mut out,
+            "tilebag_tls_certificate_expiry_seconds",
+            help,
+            certificate.not_after as f64,
         );
     }
     if let Some(bytes) = resident_bytes() {

@@ -64,8 +64,16 @@ pub struct TlsRuntime {
 
 /// Loads or starts obtaining certificates, and starts the task that renews or reloads them.
 /// Files that cannot be loaded at start-up are an error.
-pub fn start(settings: &TlsSettings) -> Result<(TlsRuntime, tokio::task::JoinHandle<()>), String> {
-    let runtime = TlsRuntime::default();
+pub fn start(
+    settings: &TlsSettings,
+    certificates: Arc<Certificates>,
+) -> Result<(TlsRuntime, tokio::task::JoinHandle<()>), String> {
+    // The ACME client's HTTPS connections use the process default: make it ours if unset.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = TlsRuntime {
+        certificates,
+        challenges: acme::Challenges::default(),
+    };
     let task = match &settings.source {
         Source::Files(files, every) => {
             runtime.certificates.set(files.load()?);

@@ -93,13 +93,45 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             run_daily_job: !args.no_daily_job,
             ..Config::default()
         };
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
-        let address = listener.local_addr()?;
-        println!("tilebag is listening on http://{address}/");
+        let tls = args.https.tls(data_dir);
+        let config = Config {
+            secure_cookies: config.secure_cookies || tls.is_some(),
+            trusted_proxies: args.https.proxies(),
+            ..config
+        };
         let state = AppState::new(store.clone(), lexicons, config);
-        tilebag_server::serve(listener, state, shutdown_signal()).await?;
+        if let Some(tls) = tls {
+            let bind = |address| async move {
+                tokio::net::TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("cannot listen on {address}"))
+            };
+            let (https, http) = (
+                bind(args.https.https_listen).await?,
+                bind(args.https.http_listen).await?,
+            );
+            let name = args.https.domains.first().map_or_else(
+                || {
+                    https
+                        .local_addr()
+                        .map(|a| a.to_string())
+                        .unwrap_or_default()
+                },
+                Clone::clone,
+            );
+            println!(
+                "tilebag is listening on https://{name}/ (HTTPS on {}, redirects on {})",
+                https.local_addr()?,
+                http.local_addr()?
+            );
+            tilebag_server::serve_https(https, http, state, &tls, shutdown_signal()).await?;
+        } else {
+            let listener = tokio::net::TcpListener::bind(args.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.listen))?;
+            println!("tilebag is listening on http://{}/", listener.local_addr()?);
+            tilebag_server::serve(listener, state, shutdown_signal()).await?;
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)

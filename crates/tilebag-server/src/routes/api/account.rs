@@ -1,9 +1,7 @@
 //! `/api/v1/account`: register, log in and out, settings, password, deletion.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -71,10 +69,10 @@ pub async fn register(
     responses((status = 200, body = AccountOut), (status = 401, description = "wrong username or password"), (status = 429, description = "too many attempts")))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     AppJson(body): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let login = auth::login(&state, &body.username, &body.password, client.ip()).await?;
+    let login = auth::login(&state, &body.username, &body.password, client).await?;
     Ok(logged_in(&state, &login, StatusCode::OK))
 }
 

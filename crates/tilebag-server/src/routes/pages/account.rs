@@ -1,10 +1,8 @@
 //! Register, log in and out, and the settings page.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -85,10 +83,10 @@ pub(crate) async fn register(
 
 pub(crate) async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     Form(form): Form<Credentials>,
 ) -> Response {
-    match auth::login(&state, &form.username, &form.password, client.ip()).await {
+    match auth::login(&state, &form.username, &form.password, client).await {
         Ok(login) => logged_in(&state, &login, "/"),
         Err(error) => account_form(false, form.username, Some(error)),
     }
