@@ -434,3 +434,71 @@ async fn pages_register_save_settings_and_log_out() {
         "settings now redirect to log in"
     );
 }
+
+#[tokio::test]
+async fn forwarded_headers_count_only_from_trusted_proxies() {
+    let config = tilebag_server::Config {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..tilebag_server::Config::default()
+    };
+    let app = common::spawn_with("sqlite", true, config).await;
+    let register_via = |name: &'static str, proto: Option<&'static str>| {
+        let mut request = app
+            .client()
+            .post(app.url("/api/v1/account/register"))
+            .json(&serde_json::json!({ "username": name, "password": PASSWORD }));
+        if let Some(proto) = proto {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        request.send()
+    };
+    let secure = register_via("viaproxy", Some("https")).await.unwrap();
+    assert!(
+        secure.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure"),
+        "HTTPS at the proxy: Secure cookie"
+    );
+    let plain = register_via("direct", None).await.unwrap();
+    assert!(
+        !plain.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
+    // Rate limits count the forwarded client address, not the proxy's.
+    let login = |address: &'static str, n: usize| {
+        app.client()
+            .post(app.url("/api/v1/account/login"))
+            .header("x-forwarded-for", address)
+            .json(&serde_json::json!({ "username": format!("someone{n}"), "password": "wrong password" }))
+            .send()
+    };
+    for n in 0..20 {
+        assert_eq!(login("203.0.113.7", n).await.unwrap().status(), 401);
+    }
+    assert_eq!(login("203.0.113.7", 20).await.unwrap().status(), 429);
+    assert_eq!(
+        login("198.51.100.9", 21).await.unwrap().status(),
+        401,
+        "another client behind the same proxy is not blocked"
+    );
+
+    // Without trust, the headers are ignored.
+    let untrusting = spawn_app("sqlite").await;
+    let response = untrusting
+        .client()
+        .post(untrusting.url("/api/v1/account/register"))
+        .header("x-forwarded-proto", "https")
+        .json(&serde_json::json!({ "username": "spoofer", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
+}

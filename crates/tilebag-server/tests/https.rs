@@ -124,6 +124,13 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
             .contains("strict-transport-security: max-age=31536000"),
         "{response}"
     );
+    let (_, metrics) = get_tls(https, "localhost", std::slice::from_ref(&first), "/metrics")
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("tilebag_tls_certificate_expiry_seconds"),
+        "{metrics}"
+    );
     let port = https.port();
     for (path, location) in [
         ("/", format!("https://app.example.test:{port}/")),
