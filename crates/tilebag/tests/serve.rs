@@ -307,3 +307,58 @@ fn daily_and_user_admin_commands() {
     assert!(!admin.status.success());
     assert!(String::from_utf8_lossy(&admin.stderr).contains("no player is called `nobody`"));
 }
+
+#[test]
+fn the_binary_runs_from_an_empty_directory_writing_only_its_data_directory() {
+    let empty = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(empty.path(), &["--data-dir", data.path().to_str().unwrap()]);
+    assert_eq!(
+        reqwest::blocking::get(server.url("/readyz"))
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        reqwest::blocking::get(server.url("/api/v1/anagram?q=QI"))
+            .unwrap()
+            .status(),
+        200
+    );
+    server.terminate();
+    assert!(server.wait().success());
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "nothing written outside the data directory"
+    );
+    assert!(data.path().join("tilebag.db").exists());
+}
+
+#[test]
+fn unusable_certificate_files_stop_the_server_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cert.pem"), "not a certificate").unwrap();
+    std::fs::write(dir.path().join("key.pem"), "not a key").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tilebag"))
+        .current_dir(dir.path())
+        .args([
+            "serve",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+            "--https-listen",
+            "127.0.0.1:0",
+            "--http-listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cert.pem") && stderr.contains("no certificate"),
+        "{stderr}"
+    );
+}
