@@ -29,9 +29,12 @@ COPY --from=builder --chown=65532:65532 /staging/ /
 WORKDIR /data
 ENV TILEBAG_DATA_DIR=/data \
     TILEBAG_LISTEN=0.0.0.0:8080
-# Plain HTTP; put a TLS-terminating proxy in front and add TILEBAG_SECURE_COOKIES=true.
-# (When `tilebag serve --domain` serves HTTPS itself, publish its ports 80 and 443 as well.)
-EXPOSE 8080
+# 8080: plain HTTP (TILEBAG_LISTEN), for a TLS-terminating proxy in front (then also set
+# TILEBAG_SECURE_COOKIES=true). 443 and 80: HTTPS and its redirect/ACME port when the server
+# does TLS itself (`serve --domain example.org --acme-email you@example.org`, certificates kept
+# in /data/tls). The non-root user may bind them: Docker 20.10+ sets
+# net.ipv4.ip_unprivileged_port_start=0 in a container's own network namespace.
+EXPOSE 8080 443 80
 # No HEALTHCHECK: distroless has no shell, curl or wget to run one with, and tilebag has no
 # self-check subcommand. Orchestrators probe GET /healthz and GET /readyz over HTTP instead
 # (see deploy/kubernetes).

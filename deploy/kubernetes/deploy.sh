@@ -102,7 +102,7 @@ images=$(awk '$1 == "image:" || $1 == "-" && $2 == "image:" { print $NF }' "$wor
 [[ $images == "$expected" ]] || die "images other than $expected in the rendered manifests (does the overlay rename ghcr.io/example/tilebag?):
 $images"
 if grep -q 'CHANGE-ME' "$work/all.yaml"; then
-  die "the rendered manifests still contain the CHANGE-ME placeholder (base/secret.yaml): create the Secret tilebag-database yourself and drop secret.yaml from your overlay, or set the real database URL in a private overlay"
+  die "the rendered manifests still contain the CHANGE-ME placeholder of base/secret.yaml: deploy a private overlay that replaces the Secret tilebag-database, or deletes it (\$patch: delete) after you created it with kubectl (README, "Deploying")"
 fi
 
 # Split the documents: config (Namespace, ConfigMap, Secret), the migration Job, the rest.
@@ -165,7 +165,8 @@ if [[ -n $job ]]; then
     sleep 3
   done
   if [[ $state != *" Complete "* ]]; then
-    echo "deploy.sh: the migration did not complete (conditions:${state:- none}); nothing else was changed" >&2
+    state=$(xargs <<<"$state")
+    echo "deploy.sh: the migration did not complete within ${timeout}s (conditions: ${state:-none}); nothing else was changed" >&2
     kubectl -n "$job_ns" get pods -l "job-name=$job" -o wide >&2 || true
     kubectl -n "$job_ns" logs -l "job-name=$job" --all-containers --prefix --tail=200 >&2 || true
     kubectl -n "$job_ns" describe job "$job" | sed -n '/^Events:/,$p' >&2 || true

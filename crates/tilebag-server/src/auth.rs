@@ -62,8 +62,13 @@ pub fn check_password(password: &str) -> Result<(), AppError> {
     }
 }
 
+/// Argon2id takes 19 MiB a hash: at most this many run at once, so a burst of logins
+/// cannot run the server out of memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Hashes a password with Argon2id, off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _turn = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -87,6 +92,9 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 /// Checks a password against a stored hash (or, for an unknown user, a dummy one), off
 /// the async threads.
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let known = PasswordHash::new(&hash);

@@ -12,7 +12,13 @@ use axum::response::Response;
 use crate::state::AppState;
 
 fn trusted(state: &AppState, peer: Option<SocketAddr>) -> bool {
-    peer.is_some_and(|p| state.config.trusted_proxies.contains(&p.ip()))
+    peer.is_some_and(|p| {
+        state
+            .config
+            .trusted_proxies
+            .iter()
+            .any(|network| network.contains(p.ip()))
+    })
 }
 
 fn peer(parts_extensions: &axum::http::Extensions) -> Option<SocketAddr> {

@@ -191,14 +191,15 @@ pub struct HttpsArgs {
     /// Trust X-Forwarded-Proto and X-Forwarded-For from the proxies in --trusted-proxy.
     #[arg(long, env = "TILEBAG_BEHIND_PROXY")]
     pub behind_proxy: bool,
-    /// Addresses of proxies to trust [default with --behind-proxy: `127.0.0.1` and `::1`].
+    /// Addresses or networks (`10.0.0.0/8`) of proxies to trust [default with --behind-proxy:
+    /// `127.0.0.1` and `::1`].
     #[arg(
         long = "trusted-proxy",
         env = "TILEBAG_TRUSTED_PROXIES",
         value_delimiter = ',',
-        value_name = "IP"
+        value_name = "IP[/BITS]"
     )]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<Network>,
 }
 
 impl HttpsArgs {
@@ -237,12 +238,12 @@ impl HttpsArgs {
 
     /// The proxies whose forwarded headers are believed (none unless --behind-proxy).
     #[must_use]
-    pub fn proxies(&self) -> Vec<std::net::IpAddr> {
+    pub fn proxies(&self) -> Vec<Network> {
         match (self.behind_proxy, self.trusted_proxies.is_empty()) {
             (false, _) => Vec::new(),
             (true, true) => vec![
-                std::net::Ipv4Addr::LOCALHOST.into(),
-                std::net::Ipv6Addr::LOCALHOST.into(),
+                Network::host(std::net::Ipv4Addr::LOCALHOST.into()),
+                Network::host(std::net::Ipv6Addr::LOCALHOST.into()),
             ],
             (true, false) => self.trusted_proxies.clone(),
         }
@@ -293,7 +294,7 @@ pub struct Config {
     /// in tests that drive it with their own clock).
     pub run_daily_job: bool,
     /// Proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<Network>,
 }
 
 /// How many failed logins are allowed before a pause.
@@ -325,5 +326,95 @@ impl Default for Config {
             run_daily_job: true,
             trusted_proxies: Vec::new(),
         }
+    }
+}
+
+/// An address or a network of addresses, written `10.1.2.3` or `10.0.0.0/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    address: std::net::IpAddr,
+    bits: u8,
+}
+
+impl Network {
+    /// Just one address.
+    #[must_use]
+    pub fn host(address: std::net::IpAddr) -> Network {
+        Network {
+            address,
+            bits: if address.is_ipv4() { 32 } else { 128 },
+        }
+    }
+
+    /// Whether `ip` is in the network.
+    #[must_use]
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let (network, ip, width) = match (self.address, ip) {
+            (std::net::IpAddr::V4(n), std::net::IpAddr::V4(i)) => {
+                (u128::from(u32::from(n)), u128::from(u32::from(i)), 32)
+            }
+            (std::net::IpAddr::V6(n), std::net::IpAddr::V6(i)) => {
+                (u128::from(n), u128::from(i), 128)
+            }
+            _ => return false,
+        };
+        let shift = width - u32::from(self.bits);
+        let mask = if shift >= 128 {
+            0
+        } else {
+            (u128::MAX << shift)
+                & if width == 32 {
+                    u128::from(u32::MAX)
+                } else {
+                    u128::MAX
+                }
+        };
+        network & mask == ip & mask
+    }
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Network, String> {
+        let (address, bits) = text
+            .split_once('/')
+            .map_or((text, None), |(a, b)| (a, Some(b)));
+        let address: std::net::IpAddr = address
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not an IP address or network like 10.0.0.0/8"))?;
+        let width = if address.is_ipv4() { 32 } else { 128 };
+        let bits = match bits {
+            Some(bits) => bits
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|b| u32::from(*b) <= width)
+                .ok_or_else(|| format!("`{text}`: the prefix length must be 0 to {width}"))?,
+            None => width as u8,
+        };
+        Ok(Network { address, bits })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Network;
+
+    #[test]
+    fn networks_contain_their_addresses() {
+        let pods: Network = "10.244.0.0/16".parse().unwrap();
+        assert!(pods.contains("10.244.3.7".parse().unwrap()));
+        assert!(!pods.contains("10.245.0.1".parse().unwrap()));
+        assert!(!pods.contains("::1".parse().unwrap()));
+        let one: Network = "127.0.0.1".parse().unwrap();
+        assert!(
+            one.contains("127.0.0.1".parse().unwrap())
+                && !one.contains("127.0.0.2".parse().unwrap())
+        );
+        let all: Network = "::/0".parse().unwrap();
+        assert!(all.contains("2001:db8::1".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<Network>().is_err() && "ten".parse::<Network>().is_err());
     }
 }

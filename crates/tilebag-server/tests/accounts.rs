@@ -438,7 +438,7 @@ async fn pages_register_save_settings_and_log_out() {
 #[tokio::test]
 async fn forwarded_headers_count_only_from_trusted_proxies() {
     let config = tilebag_server::Config {
-        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
         ..tilebag_server::Config::default()
     };
     let app = common::spawn_with("sqlite", true, config).await;
