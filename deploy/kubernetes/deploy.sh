@@ -102,7 +102,7 @@ images=$(awk '$1 == "image:" || $1 == "-" && $2 == "image:" { print $NF }' "$wor
 [[ $images == "$expected" ]] || die "images other than $expected in the rendered manifests (does the overlay rename ghcr.io/example/tilebag?):
 $images"
 if grep -q 'CHANGE-ME' "$work/all.yaml"; then
-  die "the rendered manifests still contain the CHANGE-ME placeholder of base/secret.yaml: deploy a private overlay that replaces the Secret tilebag-database, or deletes it (\$patch: delete) after you created it with kubectl (README, "Deploying")"
+  die "the rendered manifests still contain the CHANGE-ME placeholder of base/secret.yaml: deploy a private overlay that replaces the Secret tilebag-database, or deletes it (\$patch: delete) after you created it with kubectl (README, section Deploying)"
 fi
 
 # Split the documents: config (Namespace, ConfigMap, Secret), the migration Job, the rest.
