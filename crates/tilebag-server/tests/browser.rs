@@ -94,19 +94,12 @@ async fn guess(client: &Client, word: &str) {
         .expect("type");
 }
 
-#[tokio::test]
-#[allow(
-    clippy::too_many_lines,
-    reason = "one player's whole story, step by step"
-)]
-async fn a_player_plays_a_wall_in_a_real_browser() {
+/// A server, a browser, and a player registered through the page; `None` (after saying
+/// so) when Chromium is not installed.
+async fn registered(test: &str, username: &str) -> Option<(common::TestApp, Driver, Client)> {
     if chromium().is_none() {
-        skip(
-            "a_player_plays_a_wall_in_a_real_browser",
-            "Chromium",
-            "apt-get install chromium chromium-driver",
-        );
-        return;
+        skip(test, "Chromium", "apt-get install chromium chromium-driver");
+        return None;
     }
     let app = common::spawn_app("sqlite").await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -114,15 +107,13 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
         .local_addr()
         .unwrap()
         .port();
-    let (_driver, client) = browser(port).await;
-    let lexicon = tilebag_bundled::scowl80();
-
+    let (driver, client) = browser(port).await;
     client.goto(&app.url("/register")).await.unwrap();
     client
         .find(Locator::Id("username"))
         .await
         .unwrap()
-        .send_keys("wallplayer")
+        .send_keys(username)
         .await
         .unwrap();
     client
@@ -139,7 +130,22 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, "header nav", "wallplayer").await;
+    wait_for_text(&client, "header nav", username).await;
+    Some((app, driver, client))
+}
+
+#[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one player's whole story, step by step"
+)]
+async fn a_player_plays_a_wall_in_a_real_browser() {
+    let Some((app, _driver, client)) =
+        registered("a_player_plays_a_wall_in_a_real_browser", "wallplayer").await
+    else {
+        return;
+    };
+    let lexicon = tilebag_bundled::scowl80();
 
     client.goto(&app.url("/walls/new")).await.unwrap();
     for (id, value) in [
@@ -262,46 +268,15 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
 
 #[tokio::test]
 async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
-    if chromium().is_none() {
-        skip(
-            "a_player_plays_todays_sevens_and_sees_the_leaderboard",
-            "Chromium",
-            "apt-get install chromium chromium-driver",
-        );
+    let Some((app, _driver, client)) = registered(
+        "a_player_plays_todays_sevens_and_sees_the_leaderboard",
+        "champion",
+    )
+    .await
+    else {
         return;
-    }
-    let app = common::spawn_app("sqlite").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let (_driver, client) = browser(port).await;
+    };
     let lexicon = tilebag_bundled::scowl80();
-
-    client.goto(&app.url("/register")).await.unwrap();
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("champion")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("a long password")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&client, "header nav", "champion").await;
 
     client.goto(&app.url("/challenges")).await.unwrap();
     client
