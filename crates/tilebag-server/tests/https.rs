@@ -460,3 +460,42 @@ async fn a_certificate_from_pebble_is_served_and_renewed_without_a_restart() {
             && data.path().join("tls").join("account.json").exists()
     );
 }
+
+#[tokio::test]
+async fn readiness_warns_when_the_certificate_is_about_to_expire() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let soon = chrono::Utc::now().date_naive() + chrono::Days::new(10);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    params.not_after = rcgen::date_time_ymd(
+        soon.year(),
+        u8::try_from(soon.month()).unwrap(),
+        u8::try_from(soon.day()).unwrap(),
+    );
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::write(dir.path().join("cert.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.path().join("key.pem"), key.serialize_pem()).unwrap();
+    let files = CertFiles {
+        cert: dir.path().join("cert.pem"),
+        key: dir.path().join("key.pem"),
+    };
+    let settings = TlsSettings {
+        source: Source::Files(files, Duration::from_secs(5)),
+        hsts_max_age: 60,
+        hsts_include_subdomains: false,
+    };
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (_app, https, _) = start_https(settings, http).await;
+    let (_, response) = get_tls(https, "localhost", &[cert.der().clone()], "/readyz")
+        .await
+        .unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "still ready: {response}"
+    );
+    assert!(
+        response.contains("the HTTPS certificate expires in"),
+        "{response}"
+    );
+}
