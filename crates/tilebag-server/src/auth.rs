@@ -108,13 +108,15 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-fn random_token(bytes: usize) -> String {
+/// A random token of `bytes` bytes, URL-safe base64.
+pub(crate) fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buffer);
     URL_SAFE_NO_PAD.encode(buffer)
 }
 
-fn token_hash(token: &str) -> String {
+/// SHA-256 of a token, hex: what the database keeps instead of the token.
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .fold(String::new(), |mut hex, b| {
@@ -234,18 +236,23 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// The session token in a request's cookies.
+/// The value of a cookie in a request, if it is set and not empty.
 #[must_use]
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+pub fn cookie_value(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, value)| *name == cookie && !value.is_empty())
         .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
+}
+
+/// The session token in a request's cookies.
+#[must_use]
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
 }
 
 /// The logged-in player, if any, with their session.

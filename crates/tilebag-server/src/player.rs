@@ -3,10 +3,6 @@
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use tilebag_store::{Owner, User};
 
 use crate::auth::{CSRF_HEADER, MaybeUser, check_csrf};
@@ -50,27 +46,6 @@ impl Player {
     }
 }
 
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            use std::fmt::Write as _;
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
-
-fn guest_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == GUEST_COOKIE && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
-}
-
 impl Player {
     /// The player behind a request, given its session (if any); makes a guest cookie when
     /// there is neither a session nor one. Checking the CSRF token is the caller's part.
@@ -85,18 +60,16 @@ impl Player {
                 new_guest_cookie: None,
             };
         }
-        if let Some(token) = guest_token(headers) {
+        if let Some(token) = crate::auth::cookie_value(headers, GUEST_COOKIE) {
             return Player {
-                owner: Owner::Guest(hash(&token)),
+                owner: Owner::Guest(crate::auth::token_hash(&token)),
                 user: None,
                 new_guest_cookie: None,
             };
         }
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = URL_SAFE_NO_PAD.encode(bytes);
+        let token = crate::auth::random_token(32);
         Player {
-            owner: Owner::Guest(hash(&token)),
+            owner: Owner::Guest(crate::auth::token_hash(&token)),
             user: None,
             new_guest_cookie: Some(token),
         }
