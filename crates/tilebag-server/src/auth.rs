@@ -219,21 +219,20 @@ pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
     Ok(state.store.delete_session(&token_hash(token)).await?)
 }
 
-/// The `Set-Cookie` value that stores a session token.
+/// The `Set-Cookie` value that stores a session token (`Secure` is added for HTTPS requests
+/// by [`crate::client::secure_cookies`]).
 #[must_use]
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+pub fn session_cookie(token: &str) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         SESSION_DAYS * 24 * 3600
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 #[must_use]
-pub fn clear_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
 /// The value of a cookie in a request, if it is set and not empty.

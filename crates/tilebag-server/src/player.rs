@@ -35,14 +35,18 @@ impl Player {
         })
     }
 
-    /// The `Set-Cookie` header for a new guest, if one is needed.
-    pub fn cookie(&self, secure: bool) -> Option<String> {
-        let secure = if secure { "; Secure" } else { "" };
-        self.new_guest_cookie.as_ref().map(|token| {
-            format!(
-                "{GUEST_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}"
-            )
-        })
+    /// Sets the guest cookie on a response, when this guest had none yet.
+    pub fn set_cookie(&self, response: &mut axum::response::Response) {
+        let Some(token) = &self.new_guest_cookie else {
+            return;
+        };
+        let cookie =
+            format!("{GUEST_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000");
+        if let Ok(value) = cookie.parse() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::SET_COOKIE, value);
+        }
     }
 }
 

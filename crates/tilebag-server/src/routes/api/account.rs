@@ -43,8 +43,8 @@ fn account(user: &User, csrf_token: Option<String>) -> AccountOut {
     }
 }
 
-fn logged_in(state: &AppState, login: &NewLogin, status: StatusCode) -> Response {
-    let cookie = auth::session_cookie(&login.token, state.config.secure_cookies);
+fn logged_in(login: &NewLogin, status: StatusCode) -> Response {
+    let cookie = auth::session_cookie(&login.token);
     (
         status,
         [(header::SET_COOKIE, cookie)],
@@ -61,7 +61,7 @@ pub async fn register(
     AppJson(body): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
     let login = auth::register(&state, &body.username, &body.password).await?;
-    Ok(logged_in(&state, &login, StatusCode::CREATED))
+    Ok(logged_in(&login, StatusCode::CREATED))
 }
 
 /// Logs in (sets the session cookie).
@@ -73,7 +73,7 @@ pub async fn login(
     AppJson(body): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
     let login = auth::login(&state, &body.username, &body.password, client).await?;
-    Ok(logged_in(&state, &login, StatusCode::OK))
+    Ok(logged_in(&login, StatusCode::OK))
 }
 
 /// Ends this session.
@@ -88,10 +88,7 @@ pub async fn logout(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            auth::clear_cookie(state.config.secure_cookies),
-        )],
+        [(header::SET_COOKIE, auth::clear_cookie())],
     )
         .into_response())
 }
@@ -152,7 +149,7 @@ pub async fn password(
         &body.new_password,
     )
     .await?;
-    Ok(logged_in(&state, &login, StatusCode::OK))
+    Ok(logged_in(&login, StatusCode::OK))
 }
 
 /// Confirms a deletion.
@@ -172,10 +169,7 @@ pub async fn delete(
     crate::settings::delete_account(&state, &user.user, &body.password).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            auth::clear_cookie(state.config.secure_cookies),
-        )],
+        [(header::SET_COOKIE, auth::clear_cookie())],
     )
         .into_response())
 }

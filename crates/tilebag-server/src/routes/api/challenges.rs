@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -171,12 +171,7 @@ pub async fn play(
         serde_json::to_value(crate::walls::view(&state, &loaded)).map_err(AppError::internal)?;
     body["counts"] = serde_json::Value::Bool(counts);
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if let Some(cookie) = player
-        .cookie(state.config.secure_cookies)
-        .and_then(|c| c.parse().ok())
-    {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    player.set_cookie(&mut response);
     Ok(response)
 }
 

@@ -18,12 +18,7 @@ use crate::walls::{self, Loaded, MAX_QUESTIONS, WallSettings, WallView};
 
 fn answer(state: &AppState, player: &Player, status: StatusCode, loaded: &Loaded) -> Response {
     let mut response = (status, Json(walls::view(state, loaded))).into_response();
-    if let Some(cookie) = player
-        .cookie(state.config.secure_cookies)
-        .and_then(|c| c.parse().ok())
-    {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    player.set_cookie(&mut response);
     response
 }
 

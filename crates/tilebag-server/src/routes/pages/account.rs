@@ -66,8 +66,8 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-fn logged_in(state: &AppState, login: &NewLogin, to: &str) -> Response {
-    let cookie = auth::session_cookie(&login.token, state.config.secure_cookies);
+fn logged_in(login: &NewLogin, to: &str) -> Response {
+    let cookie = auth::session_cookie(&login.token);
     ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
 }
 
@@ -76,7 +76,7 @@ pub(crate) async fn register(
     Form(form): Form<Credentials>,
 ) -> Response {
     match auth::register(&state, &form.username, &form.password).await {
-        Ok(login) => logged_in(&state, &login, "/"),
+        Ok(login) => logged_in(&login, "/"),
         Err(error) => account_form(true, form.username, Some(error)),
     }
 }
@@ -87,7 +87,7 @@ pub(crate) async fn login(
     Form(form): Form<Credentials>,
 ) -> Response {
     match auth::login(&state, &form.username, &form.password, client).await {
-        Ok(login) => logged_in(&state, &login, "/"),
+        Ok(login) => logged_in(&login, "/"),
         Err(error) => account_form(false, form.username, Some(error)),
     }
 }
@@ -118,10 +118,7 @@ pub(crate) async fn logout(
         auth::logout(&state, &token).await?;
     }
     Ok((
-        [(
-            header::SET_COOKIE,
-            auth::clear_cookie(state.config.secure_cookies),
-        )],
+        [(header::SET_COOKIE, auth::clear_cookie())],
         Redirect::to("/"),
     )
         .into_response())
@@ -228,7 +225,7 @@ pub(crate) async fn change_password(
     match crate::settings::change_password(&state, user, &form.current_password, &form.new_password)
         .await
     {
-        Ok(login) => Ok(logged_in(&state, &login, "/settings")),
+        Ok(login) => Ok(logged_in(&login, "/settings")),
         Err(error) => settings_page(&state, &who, None, Some(error)),
     }
 }
@@ -247,10 +244,7 @@ pub(crate) async fn delete(
     let (_, user) = checked(who.clone(), &form.csrf)?;
     match crate::settings::delete_account(&state, &user, &form.password).await {
         Ok(()) => Ok((
-            [(
-                header::SET_COOKIE,
-                auth::clear_cookie(state.config.secure_cookies),
-            )],
+            [(header::SET_COOKIE, auth::clear_cookie())],
             Redirect::to("/"),
         )
             .into_response()),

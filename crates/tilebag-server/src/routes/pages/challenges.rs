@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -82,12 +82,7 @@ pub(crate) async fn play(
     )
     .await?;
     let mut response = Redirect::to(&format!("/walls/{}", wall.0)).into_response();
-    if let Some(cookie) = player
-        .cookie(state.config.secure_cookies)
-        .and_then(|c| c.parse().ok())
-    {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    player.set_cookie(&mut response);
     Ok(response)
 }
 

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -129,12 +129,7 @@ async fn create_wall(
     };
     let id = walls::create(state, &player.owner, lexicon, alphagrams, &settings).await?;
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
-    if let Some(cookie) = player
-        .cookie(state.config.secure_cookies)
-        .and_then(|c| c.parse().ok())
-    {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    player.set_cookie(&mut response);
     Ok(response)
 }
 
