@@ -122,6 +122,35 @@ pub fn progress(list: &StudyList) -> Progress {
     }
 }
 
+/// The alphagrams a search finds for a new wall (more than a wall holds is caught by
+/// [`create`]), with the lexicon searched.
+pub fn alphagrams_of<'a>(
+    state: &'a AppState,
+    search: &crate::search_form::SearchForm,
+) -> Result<(&'a Lexicon, Vec<String>), AppError> {
+    if search.is_empty() {
+        return Err(AppError::bad_request(
+            "give some search criteria, e.g. length 7 and probability 1-500",
+        ));
+    }
+    let lexicon = state.lexicons.pick(search.lexicon.as_deref())?;
+    let mut spec = search.spec()?;
+    spec.limit = Some(
+        spec.limit
+            .unwrap_or(MAX_QUESTIONS + 1)
+            .min(MAX_QUESTIONS + 1),
+    );
+    let query = spec.to_query(|name| state.lexicons.get(name))?;
+    Ok((
+        lexicon,
+        lexicon
+            .search(&query)
+            .into_iter()
+            .map(|id| lexicon.alphagram(id).letters())
+            .collect(),
+    ))
+}
+
 /// Makes a wall of these alphagrams (shuffled once with a fresh seed) and starts its first round.
 pub async fn create(
     state: &AppState,

@@ -41,26 +41,7 @@ pub async fn create(
     player: Player,
     AppJson(body): AppJson<NewWall>,
 ) -> Result<Response, AppError> {
-    let mut search = body.search;
-    if search.is_empty() {
-        return Err(AppError::bad_request(
-            "give some search criteria, e.g. length 7 and probability 1-500",
-        ));
-    }
-    let lexicon = state.lexicons.pick(search.lexicon.as_deref())?;
-    let mut spec = search.spec()?;
-    spec.limit = Some(
-        spec.limit
-            .unwrap_or(MAX_QUESTIONS + 1)
-            .min(MAX_QUESTIONS + 1),
-    );
-    search.lexicon = Some(lexicon.name().to_owned());
-    let query = spec.to_query(|name| state.lexicons.get(name))?;
-    let alphagrams = lexicon
-        .search(&query)
-        .into_iter()
-        .map(|id| lexicon.alphagram(id).letters())
-        .collect();
+    let (lexicon, alphagrams) = walls::alphagrams_of(&state, &body.search)?;
     let id = walls::create(&state, &player.owner, lexicon, alphagrams, &body.settings).await?;
     let loaded = walls::load(&state, id, &player.owner).await?;
     Ok(answer(&state, &player, StatusCode::CREATED, &loaded))

@@ -14,7 +14,7 @@ use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::settings::{Preferences, TileOrder};
 use crate::state::AppState;
-use crate::walls::{self, MAX_QUESTIONS, Mode, WallSettings};
+use crate::walls::{self, Mode, WallSettings};
 
 #[derive(Template)]
 #[template(path = "new_wall.html")]
@@ -105,19 +105,9 @@ async fn create_wall(
         pattern: form.pattern,
         includes: form.includes,
         anagrams: form.anagrams,
-        limit: Some((MAX_QUESTIONS + 1).to_string()),
         ..SearchForm::default()
     };
-    if search.is_empty() {
-        return Err(AppError::bad_request("give a length or other criteria"));
-    }
-    let lexicon = state.lexicons.pick(search.lexicon.as_deref())?;
-    let query = search.spec()?.to_query(|name| state.lexicons.get(name))?;
-    let alphagrams = lexicon
-        .search(&query)
-        .into_iter()
-        .map(|id| lexicon.alphagram(id).letters())
-        .collect();
+    let (lexicon, alphagrams) = walls::alphagrams_of(state, &search)?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
         questions_per_round: form
