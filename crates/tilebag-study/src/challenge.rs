@@ -297,6 +297,14 @@ pub fn generate(
     }
 }
 
+/// A challenge's drawn questions as stored, so that every reader of a challenge plays the
+/// same ones (a [`Document`](crate::document::Document)).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draw {
+    /// The questions, in the order played.
+    pub questions: Vec<Question>,
+}
+
 /// Whether the toughies are drawn on this day (Mondays).
 #[must_use]
 pub fn is_toughies_day(day: NaiveDate) -> bool {

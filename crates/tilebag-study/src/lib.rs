@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod challenge;
+pub mod document;
 pub mod list;
 pub mod round;
 pub mod shuffle;

@@ -53,7 +53,8 @@ pub enum EndReason {
 /// What a guess did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Guess {
-    /// A new answer: which question and which of its answers.
+    /// A new answer: which question and which of its answers (the first where it was new;
+    /// it is solved in every question it answers).
     Solved {
         /// Index of the question.
         question: usize,
@@ -62,7 +63,7 @@ pub enum Guess {
     },
     /// An answer found before (a repeated request costs nothing).
     AlreadySolved {
-        /// Index of the question.
+        /// Index of the first question it answers.
         question: usize,
     },
     /// Not an answer on this wall; counts as a wrong guess.
@@ -125,7 +126,8 @@ impl Round {
         self.ended_at = Some(at);
     }
 
-    /// Judges a guess (any case, surrounding spaces ignored).
+    /// Judges a guess (any case, surrounding spaces ignored). A word found counts in every
+    /// question it answers.
     pub fn guess(&mut self, word: &str, now: i64) -> Guess {
         if self.ended.is_some() {
             return Guess::Over;
@@ -134,21 +136,27 @@ impl Round {
             return Guess::Late;
         }
         let word = word.trim().to_ascii_uppercase();
-        let found = self.questions.iter().enumerate().find_map(|(q, rq)| {
-            rq.question
-                .answers
-                .iter()
-                .position(|a| *a == word)
-                .map(|a| (q, a))
-        });
-        let Some((question, answer)) = found else {
+        // A word can answer several questions (build racks and blank bingos share words):
+        // finding it once finds it in every one.
+        let (mut first, mut new) = (None, None);
+        for (q, rq) in self.questions.iter_mut().enumerate() {
+            for (a, answer) in rq.question.answers.iter().enumerate() {
+                if *answer == word {
+                    first.get_or_insert(q);
+                    if !rq.solved[a] {
+                        rq.solved[a] = true;
+                        new.get_or_insert((q, a));
+                    }
+                }
+            }
+        }
+        let Some(first) = first else {
             self.wrong += 1;
             return Guess::Wrong;
         };
-        if self.questions[question].solved[answer] {
-            return Guess::AlreadySolved { question };
-        }
-        self.questions[question].solved[answer] = true;
+        let Some((question, answer)) = new else {
+            return Guess::AlreadySolved { question: first };
+        };
         if self.questions.iter().all(RoundQuestion::is_solved) {
             self.finish(EndReason::AllSolved, now);
         }
@@ -259,6 +267,70 @@ mod tests {
             (1, 3, 1)
         );
         assert_eq!(round.remaining(31_000), 30_000);
+    }
+
+    /// Regression: a word shared by two questions (two build racks, two blank racks) was
+    /// solved only in the first; the second could never be solved, nor the round finished.
+    #[test]
+    fn a_word_in_two_questions_is_solved_in_both() {
+        let rack = |alphagram: &str, answers: &[&str]| Question {
+            alphagram: alphagram.into(),
+            answers: answers.iter().map(|&a| a.to_owned()).collect(),
+        };
+        let mut round = Round::start(
+            vec![
+                rack("ACT", &["ACT", "AT", "CAT"]),
+                rack("AST", &["AT", "SAT"]),
+            ],
+            60_000,
+            1_000,
+        );
+        assert_eq!(
+            round.guess("at", 2_000),
+            Guess::Solved {
+                question: 0,
+                answer: 1
+            }
+        );
+        assert_eq!(round.questions[1].solved, [true, false], "in both");
+        assert_eq!(
+            round.guess("AT", 2_100),
+            Guess::AlreadySolved { question: 0 }
+        );
+        for word in ["ACT", "CAT", "SAT"] {
+            round.guess(word, 3_000);
+        }
+        assert_eq!(round.ended, Some(EndReason::AllSolved));
+        assert_eq!((round.solved_count(), round.answer_count()), (5, 5));
+    }
+
+    /// Rounds stored before the fix may have a shared word solved in one question only: the
+    /// word guessed again solves it in the rest.
+    #[test]
+    fn a_word_solved_in_only_some_of_its_questions_is_solved_in_the_rest() {
+        let mut round = Round::start(
+            vec![
+                Question {
+                    alphagram: "ACT".into(),
+                    answers: vec!["AT".into()],
+                },
+                Question {
+                    alphagram: "AST".into(),
+                    answers: vec!["AT".into()],
+                },
+            ],
+            60_000,
+            1_000,
+        );
+        round.questions[0].solved[0] = true;
+        assert_eq!(
+            round.guess("AT", 2_000),
+            Guess::Solved {
+                question: 1,
+                answer: 0
+            }
+        );
+        assert_eq!(round.ended, Some(EndReason::AllSolved));
     }
 
     #[test]
