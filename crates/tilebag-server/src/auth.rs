@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -140,14 +140,15 @@ pub struct NewLogin {
 pub async fn start_session(state: &AppState, user: User) -> Result<NewLogin, AppError> {
     let token = random_token(32);
     let csrf_token = random_token(24);
-    let expires_at = tilebag_store::now() + SESSION_DAYS * 24 * 3600;
+    let now = state.app.clock.now_s();
+    let expires_at = now + SESSION_DAYS * 24 * 3600;
     let session = NewSession {
         token_hash: &token_hash(&token),
         user_id: user.id,
         csrf_token: &csrf_token,
         expires_at,
     };
-    state.store.create_session(&session).await?;
+    state.app.store.create_session(&session, now).await?;
     Ok(NewLogin {
         token,
         csrf_token,
@@ -165,8 +166,9 @@ pub async fn register(
     check_password(password)?;
     let hash = hash_password(password.to_owned()).await?;
     let user = state
+        .app
         .store
-        .create_user(username, &hash)
+        .create_user(username, &hash, state.app.clock.now_s())
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => AppError::new(
@@ -189,9 +191,9 @@ pub async fn login(
     let account = username.to_lowercase();
     state
         .limiter
-        .check(&account, client)
+        .check(&account, client, state.app.clock.now_ms())
         .map_err(|wait| AppError::too_many_attempts(wait.as_secs().max(1)))?;
-    let user = match state.store.user_by_name(username).await {
+    let user = match state.app.store.user_by_name(username).await {
         Ok(user) => Some(user),
         Err(StoreError::NotFound) => None,
         Err(other) => return Err(other.into()),
@@ -204,7 +206,9 @@ pub async fn login(
             start_session(state, user).await
         }
         _ => {
-            state.limiter.fail(&account, client);
+            state
+                .limiter
+                .fail(&account, client, state.app.clock.now_ms());
             Err(AppError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "bad_login",
@@ -216,7 +220,7 @@ pub async fn login(
 
 /// Ends the session behind a cookie token.
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    Ok(state.store.delete_session(&token_hash(token)).await?)
+    Ok(state.app.store.delete_session(&token_hash(token)).await?)
 }
 
 /// The `Set-Cookie` value that stores a session token (`Secure` is added for HTTPS requests
@@ -268,7 +272,8 @@ impl FromRequestParts<AppState> for MaybeUser {
         let Some(token) = cookie_token(&parts.headers) else {
             return Ok(MaybeUser(None));
         };
-        match state.store.session(&token_hash(&token)).await {
+        let now = state.app.clock.now_s();
+        match state.app.store.session(&token_hash(&token), now).await {
             Ok(found) => Ok(MaybeUser(Some(found))),
             Err(StoreError::NotFound) => Ok(MaybeUser(None)),
             Err(other) => Err(other.into()),
@@ -347,7 +352,8 @@ pub async fn same_origin(
 #[derive(Debug)]
 pub struct LoginLimiter {
     limit: LoginLimit,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    /// Times of failures (Unix milliseconds, from the clock) per key.
+    failures: Mutex<HashMap<String, Vec<i64>>>,
 }
 
 impl LoginLimiter {
@@ -367,9 +373,10 @@ impl LoginLimiter {
         ]
     }
 
-    /// `Err(wait)` while the account or the address has used up its attempts.
-    pub fn check(&self, account: &str, client: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
+    /// `Err(wait)` while the account or the address has used up its attempts at `now`
+    /// (Unix milliseconds).
+    pub fn check(&self, account: &str, client: IpAddr, now: i64) -> Result<(), Duration> {
+        let window = i64::try_from(self.limit.window.as_millis()).unwrap_or(i64::MAX);
         let mut failures = self
             .failures
             .lock()
@@ -381,29 +388,26 @@ impl LoginLimiter {
                 self.limit.per_address
             } as usize;
             if let Some(times) = failures.get_mut(&key) {
-                times.retain(|t| now.duration_since(*t) < self.limit.window);
+                times.retain(|t| now - *t < window);
                 if times.len() >= limit {
                     let oldest = times[times.len() - limit];
-                    return Err(self.limit.window.saturating_sub(now.duration_since(oldest)));
+                    let wait = (window - (now - oldest)).max(0);
+                    return Err(Duration::from_millis(wait.unsigned_abs()));
                 }
             }
         }
         Ok(())
     }
 
-    /// Records a failed login.
-    pub fn fail(&self, account: &str, client: IpAddr) {
-        let now = Instant::now();
+    /// Records a failed login at `now` (Unix milliseconds).
+    pub fn fail(&self, account: &str, client: IpAddr, now: i64) {
+        let window = i64::try_from(self.limit.window.as_millis()).unwrap_or(i64::MAX);
         let mut failures = self
             .failures
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if failures.len() > 100_000 {
-            failures.retain(|_, times| {
-                times
-                    .last()
-                    .is_some_and(|t| now.duration_since(*t) < self.limit.window)
-            });
+            failures.retain(|_, times| times.last().is_some_and(|t| now - *t < window));
         }
         for (key, _) in Self::keys(account, client) {
             failures.entry(key).or_default().push(now);

@@ -110,6 +110,24 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::app::ServiceError> for AppError {
+    fn from(error: crate::app::ServiceError) -> AppError {
+        use crate::app::ServiceError;
+        match error {
+            ServiceError::NotFound(message) => AppError::not_found(message),
+            ServiceError::Invalid(message) => AppError::bad_request(message),
+            ServiceError::Conflict { code, message } => {
+                AppError::new(StatusCode::CONFLICT, code, message)
+            }
+            ServiceError::Forbidden { code, message } => {
+                AppError::new(StatusCode::FORBIDDEN, code, message)
+            }
+            ServiceError::Store(error) => error.into(),
+            ServiceError::Document(detail) => AppError::internal(detail),
+        }
+    }
+}
+
 impl From<tilebag_lexicon::query::SpecError> for AppError {
     fn from(error: tilebag_lexicon::query::SpecError) -> AppError {
         AppError::bad_request(error.to_string())

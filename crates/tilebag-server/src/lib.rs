@@ -5,12 +5,11 @@
 
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod auth;
-pub mod challenges;
 pub mod client;
 pub mod config;
 pub mod error;
-pub mod jobs;
 pub mod metrics;
 pub mod player;
 pub mod routes;
@@ -20,7 +19,7 @@ pub mod state;
 pub mod tls;
 pub mod tools;
 pub mod views;
-pub mod walls;
+pub mod wall_view;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -140,7 +139,7 @@ where
     S: Future<Output = std::io::Result<()>>,
 {
     // Wall clocks: credit downtime to running rounds, then beat while serving.
-    let _heartbeat = match walls::keep_time(state).await {
+    let _heartbeat = match app::walls::keep_time(&state.app).await {
         Ok(task) => Some(AbortOnDrop(task)),
         Err(error) => {
             tracing::warn!(%error, "cannot keep wall time yet (is the schema behind?)");
@@ -150,7 +149,7 @@ where
     let _daily = state
         .config
         .run_daily_job
-        .then(|| AbortOnDrop(jobs::scheduler(state.clone())));
+        .then(|| AbortOnDrop(app::jobs::scheduler(state.app.clone())));
     let (stop, receiver) = tokio::sync::watch::channel(false);
     let servers = servers(receiver);
     tokio::pin!(servers);

@@ -92,11 +92,11 @@ fn given(field: Option<&String>) -> Option<String> {
 fn number(
     field: &'static str,
     value: Option<&String>,
-) -> Result<Option<usize>, crate::error::AppError> {
+) -> Result<Option<usize>, crate::app::ServiceError> {
     given(value)
         .map(|text| {
             text.parse().map_err(|_| {
-                crate::error::AppError::bad_request(format!(
+                crate::app::ServiceError::invalid(format!(
                     "{field}: `{text}` is not a whole number"
                 ))
             })
@@ -107,12 +107,12 @@ fn number(
 fn yes_no(
     field: &'static str,
     value: Option<&String>,
-) -> Result<Option<bool>, crate::error::AppError> {
+) -> Result<Option<bool>, crate::app::ServiceError> {
     match given(value).map(|v| v.to_ascii_lowercase()).as_deref() {
         None | Some("any") => Ok(None),
         Some("yes" | "true") => Ok(Some(true)),
         Some("no" | "false") => Ok(Some(false)),
-        Some(other) => Err(crate::error::AppError::bad_request(format!(
+        Some(other) => Err(crate::app::ServiceError::invalid(format!(
             "{field}: say yes or no, not `{other}`"
         ))),
     }
@@ -132,7 +132,7 @@ impl SearchForm {
     }
 
     /// The criteria as the query engine reads them.
-    pub fn spec(&self) -> Result<SearchSpec, crate::error::AppError> {
+    pub fn spec(&self) -> Result<SearchSpec, crate::app::ServiceError> {
         Ok(SearchSpec {
             length: given(self.length.as_ref()),
             probability: given(self.probability.as_ref()),

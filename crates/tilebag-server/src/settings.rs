@@ -64,9 +64,10 @@ pub async fn save_settings(
     let lexicon = match default_lexicon.filter(|l| !l.is_empty()) {
         Some(name) => Some(
             state
+                .app
                 .lexicons
                 .pick(Some(name))
-                .map_err(|e| AppError::bad_request(e.message))?
+                .map_err(|e| AppError::bad_request(e.to_string()))?
                 .name()
                 .to_owned(),
         ),
@@ -74,6 +75,7 @@ pub async fn save_settings(
     };
     let json = serde_json::to_string(preferences).map_err(AppError::internal)?;
     Ok(state
+        .app
         .store
         .update_settings(user.id, lexicon.as_deref(), &json)
         .await?)
@@ -92,7 +94,7 @@ pub async fn change_password(
     }
     auth::check_password(new)?;
     let hash = auth::hash_password(new.to_owned()).await?;
-    state.store.set_password(user.id, &hash).await?;
+    state.app.store.set_password(user.id, &hash).await?;
     auth::start_session(state, user).await
 }
 
@@ -101,5 +103,5 @@ pub async fn delete_account(state: &AppState, user: &User, password: &str) -> Re
     if !auth::verify_password(password.to_owned(), Some(user.password_hash.clone())).await {
         return Err(AppError::forbidden("the password is wrong"));
     }
-    Ok(state.store.delete_user(user.id).await?)
+    Ok(state.app.store.delete_user(user.id).await?)
 }

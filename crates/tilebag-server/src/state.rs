@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tilebag_lexicon::Lexicon;
 use tilebag_store::Store;
 
+use crate::app::{App, Clock, Rules, ServiceError};
 use crate::auth::LoginLimiter;
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -34,10 +35,10 @@ impl Lexicons {
     }
 
     /// The named lexicon, or the default when no name is given.
-    pub fn pick(&self, name: Option<&str>) -> Result<&Lexicon, crate::error::AppError> {
+    pub fn pick(&self, name: Option<&str>) -> Result<&Lexicon, ServiceError> {
         match name.filter(|n| !n.is_empty()) {
             Some(name) => self.get(name).ok_or_else(|| {
-                crate::error::AppError::not_found(format!(
+                ServiceError::not_found(format!(
                     "no lexicon is named `{name}`; the lexicons are {}",
                     self.names().join(", ")
                 ))
@@ -45,7 +46,7 @@ impl Lexicons {
             None => self
                 .list
                 .first()
-                .ok_or_else(|| crate::error::AppError::internal("no lexicons loaded")),
+                .ok_or_else(|| ServiceError::Document("no lexicons are loaded".into())),
         }
     }
 
@@ -69,10 +70,8 @@ pub struct AppState(Arc<Inner>);
 /// What [`AppState`] holds.
 #[derive(Debug)]
 pub struct Inner {
-    /// The database.
-    pub store: Store,
-    /// The lexicons.
-    pub lexicons: Lexicons,
+    /// The services, with the store, the lexicons and the clock.
+    pub app: App,
     /// Settings.
     pub config: Config,
     /// Request counters and timings.
@@ -92,13 +91,29 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// State for a server.
+    /// State for a server, on the system clock.
     #[must_use]
     pub fn new(store: Store, lexicons: Lexicons, config: Config) -> AppState {
+        AppState::with_clock(store, lexicons, config, Clock::system())
+    }
+
+    /// State for a server whose time comes from `clock`.
+    #[must_use]
+    pub fn with_clock(store: Store, lexicons: Lexicons, config: Config, clock: Clock) -> AppState {
         let limiter = LoginLimiter::new(config.login_limit);
-        AppState(Arc::new(Inner {
+        let rules = Rules {
+            max_saved_alphagrams: config.max_saved_alphagrams,
+            challenge_zone: config.challenge_zone,
+            medal_min_entries: config.medal_min_entries,
+        };
+        let app = App {
             store,
-            lexicons,
+            lexicons: Arc::new(lexicons),
+            clock,
+            rules: Arc::new(rules),
+        };
+        AppState(Arc::new(Inner {
+            app,
             config,
             metrics: Metrics::default(),
             limiter,

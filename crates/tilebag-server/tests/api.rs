@@ -209,7 +209,7 @@ async fn readiness_follows_the_schema_version() {
                 latest()
             )
         );
-        app.store.migrate().await.unwrap();
+        app.store.migrate(app.clock.now_s()).await.unwrap();
         assert_eq!(
             client
                 .get(app.url("/readyz"))
@@ -228,7 +228,10 @@ async fn readiness_follows_the_schema_version() {
             "CREATE TABLE newer (x INTEGER)",
             "CREATE TABLE newer (x BIGINT)",
         )];
-        app.store.migrate_with(&newer).await.unwrap();
+        app.store
+            .migrate_with(&newer, app.clock.now_s())
+            .await
+            .unwrap();
         let response = client.get(app.url("/readyz")).send().await.unwrap();
         assert_eq!(response.status(), 200, "{backend}");
         let body: serde_json::Value = response.json().await.unwrap();
@@ -252,7 +255,7 @@ async fn readiness_follows_the_schema_version() {
 }
 
 #[tokio::test]
-async fn draining_turns_readiness_off_and_shutdown_waits_for_requests() {
+async fn draining_turns_readiness_off() {
     let app = spawn_app("sqlite").await;
     let client = app.client();
     assert_eq!(
@@ -270,6 +273,96 @@ async fn draining_turns_readiness_off_and_shutdown_waits_for_requests() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["reasons"][0], "shutting down");
     app.stop().await.unwrap();
+}
+
+/// Reads an HTTP/1.1 response head (status line and headers), byte by byte so that nothing
+/// after it is consumed.
+async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        let read = stream
+            .read(&mut byte)
+            .await
+            .expect("read the response head");
+        assert_eq!(
+            read,
+            1,
+            "connection closed after {:?}",
+            String::from_utf8_lossy(&head)
+        );
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).expect("an ASCII head")
+}
+
+#[tokio::test]
+async fn shutdown_turns_readiness_off_stops_accepting_and_waits_for_the_request_in_flight() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Every wait below is far shorter than this, so a server that gave up on the request at
+    // its shutdown timeout could not pass.
+    let config = Config {
+        shutdown_timeout: Duration::from_secs(60),
+        ..Config::default()
+    };
+    let app = spawn_with("sqlite", true, config).await;
+    let (address, state) = (app.address, app.state.clone());
+    let body = br#"{"length": "7", "probability": "1-3"}"#;
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/search HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // The server sends `100 Continue` only once the handler starts reading the body: from
+    // here on the request is provably in flight.
+    let interim = tokio::time::timeout(Duration::from_secs(5), read_head(&mut stream))
+        .await
+        .expect("`100 Continue` within 5 s");
+    assert!(interim.starts_with("HTTP/1.1 100 Continue"), "{interim}");
+    stream.write_all(&body[..5]).await.unwrap();
+
+    let stopping = tokio::spawn(app.stop());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tokio::net::TcpStream::connect(address).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "{address} still accepts connections 5 s after shutdown began"
+        );
+        tokio::task::yield_now().await;
+    }
+    assert!(state.is_draining(), "readiness is off once shutdown begins");
+    // The test runtime has one thread: yielding lets every task that can make progress run,
+    // so a server that stopped without waiting for the request would have finished by now.
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !stopping.is_finished(),
+        "the server stopped with a request in flight"
+    );
+
+    stream.write_all(&body[5..]).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_string(&mut response))
+        .await
+        .expect("the response within 5 s")
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"alphagrams\""), "{response}");
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("the server stops once the request is answered")
+        .expect("server task")
+        .expect("serve returns Ok");
 }
 
 #[tokio::test]

@@ -6,9 +6,12 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use common::{register, spawn_app, spawn_with};
 use serde_json::{Value, json};
 use tilebag_server::Config;
-use tilebag_server::jobs::run_once;
+use tilebag_server::app::jobs::{self, Outcome};
 use tilebag_store::testing::backends;
-use tilebag_store::{UserId, WallId};
+use tilebag_store::{
+    Attempt, ChallengeId, Decision, EntryUpdate, NewWall, Owner, RoundUpdate, StoreError, UserId,
+    WallChange,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -29,28 +32,65 @@ async fn entry(
     solved: i64,
     wrong: i64,
 ) -> UserId {
-    let user = store.create_user(name, "h").await.unwrap();
+    let user = store.create_user(name, "h", 0).await.unwrap();
     let challenge = store
-        .create_challenge("SCOWL80", kind, &on.to_string(), "[]", 315)
+        .create_challenge("SCOWL80", kind, on, "[]", 315, 0)
         .await
         .unwrap();
-    let wall = WallId(user.id.0 * 1000);
-    assert!(
-        store
-            .start_entry(challenge.id, user.id, wall, 50)
-            .await
-            .unwrap()
-    );
+    let new = NewWall {
+        owner: Owner::User(user.id),
+        lexicon: "SCOWL80".into(),
+        list_id: None,
+        settings: "{}".into(),
+        list: "{}".into(),
+        round: "{}".into(),
+        deadline: 0,
+        attempt: Some(Attempt {
+            challenge: challenge.id,
+            entry: Some((user.id, 50)),
+        }),
+    };
+    let (wall, counts) = store.create_wall(new, 0).await.unwrap();
+    assert!(counts);
     store
-        .finish_entry(wall, solved, wrong, 0, &[])
+        .modify_wall(wall, None, 0, move |_, _| {
+            let entry = EntryUpdate {
+                solved,
+                wrong,
+                finished: true,
+                ..EntryUpdate::default()
+            };
+            let change = WallChange {
+                entry: Some(entry),
+                round: Some(RoundUpdate {
+                    round: "{}".into(),
+                    deadline: 0,
+                    running: false,
+                }),
+                ..WallChange::default()
+            };
+            Ok::<_, StoreError>(Decision::Done(change, ()))
+        })
         .await
         .unwrap();
     user.id
 }
 
+/// Runs the daily job with the server's clock at `now`.
+async fn run_once(app: &common::TestApp, now: DateTime<Utc>) -> Result<Outcome, String> {
+    app.clock.set(now);
+    jobs::run_once(&app.state.app, None)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 async fn medals_of(store: &tilebag_store::Store, user: UserId) -> Vec<String> {
     store
-        .medals(Some(user), "2000-01-01", "2100-01-01")
+        .medals(
+            Some(user),
+            day(1) - Days::new(3650),
+            day(1) + Days::new(3650),
+        )
         .await
         .unwrap()
         .into_iter()
@@ -165,32 +205,35 @@ async fn the_challenge_day_follows_the_configured_time_zone() {
     let app = spawn_with("sqlite", true, config).await;
     // 12:00 UTC on the 26th is already 01:00 on the 27th in Auckland (UTC+13 in November).
     let instant = noon(day(26));
-    assert_eq!(
-        tilebag_server::challenges::day_of(&app.state, instant),
-        day(27)
-    );
+    let challenges = |at| tilebag_server::app::challenges::day_of(&app.state.app, at);
+    assert_eq!(challenges(instant), day(27));
     let late = Utc.with_ymd_and_hms(2026, 11, 26, 10, 59, 59).unwrap();
+    assert_eq!(challenges(late), day(26));
     assert_eq!(
-        tilebag_server::challenges::day_of(&app.state, late),
-        day(26)
-    );
-    assert_eq!(
-        tilebag_server::challenges::end_of(&app.state, day(26)),
+        tilebag_server::app::challenges::end_of(&app.state.app, day(26)),
         Utc.with_ymd_and_hms(2026, 11, 26, 11, 0, 0).unwrap()
     );
-    // Medals for the 26th (Auckland) wait until its midnight, 11:00 UTC.
+    // Medals for the 26th (Auckland) wait until its midnight, 11:00 UTC, and the grace
+    // period after it in which the last rounds end.
     let (a, b, c) = (
         entry(&app.store, "today-7", day(26), "ann", 30, 0).await,
         entry(&app.store, "today-7", day(26), "ben", 20, 0).await,
         entry(&app.store, "today-7", day(26), "cat", 10, 0).await,
     );
+    let ready = late + chrono::Duration::seconds(1) + jobs::GRACE;
     assert!(
-        run_once(&app.state, late).await.unwrap().days.is_empty(),
+        run_once(&app, late).await.unwrap().days.is_empty(),
         "the day is not over in Auckland"
     );
-    let outcome = run_once(&app.state, late + chrono::Duration::seconds(2))
-        .await
-        .unwrap();
+    assert!(
+        run_once(&app, ready - chrono::Duration::seconds(1))
+            .await
+            .unwrap()
+            .days
+            .is_empty(),
+        "its last rounds may still run"
+    );
+    let outcome = run_once(&app, ready).await.unwrap();
     assert_eq!(outcome.days, [day(26)]);
     assert_eq!(
         (
@@ -215,21 +258,24 @@ async fn the_daily_job_is_idempotent_and_needs_enough_players() {
         entry(&app.store, "today-7", day(20), "cat", 30, 0).await;
         entry(&app.store, "today-8", day(20), "dan", 50, 0).await;
         entry(&app.store, "today-8", day(20), "eve", 40, 0).await;
-        let first = run_once(&app.state, noon(day(21))).await.unwrap();
+        let first = run_once(&app, noon(day(21))).await.unwrap();
         assert_eq!(
             (first.days.clone(), first.medals),
             (vec![day(20)], 3),
             "{backend}: gold, gold, bronze; two 8s players get none"
         );
         assert_eq!(medals_of(&app.store, ann).await, ["2026-11-20 gold"]);
-        let second = run_once(&app.state, noon(day(21))).await.unwrap();
+        let second = run_once(&app, noon(day(21))).await.unwrap();
         assert_eq!(
             (second.days.len(), second.medals),
             (0, 0),
             "running twice changes nothing"
         );
         // Even told to redo the day, unique keys keep the medals single.
-        app.store.award(1, ann, "gold", "2026-11-20").await.unwrap();
+        app.store
+            .award(ChallengeId(1), ann, "gold", day(20), 0)
+            .await
+            .unwrap();
         assert_eq!(medals_of(&app.store, ann).await.len(), 1);
     }
 }
@@ -240,7 +286,7 @@ async fn the_daily_job_catches_up_after_an_outage() {
         let app = spawn_app(backend).await;
         // Day 10 was processed; then nothing ran for days 11, 12 and 13.
         entry(&app.store, "today-7", day(10), "p10", 10, 0).await;
-        run_once(&app.state, noon(day(11))).await.unwrap();
+        run_once(&app, noon(day(11))).await.unwrap();
         let mut winners = Vec::new();
         for d in 11..=13 {
             let w = entry(&app.store, "today-7", day(d), &format!("a{d}"), 30, 0).await;
@@ -248,7 +294,7 @@ async fn the_daily_job_catches_up_after_an_outage() {
             entry(&app.store, "today-7", day(d), &format!("c{d}"), 10, 0).await;
             winners.push((d, w));
         }
-        let outcome = run_once(&app.state, noon(day(14))).await.unwrap();
+        let outcome = run_once(&app, noon(day(14))).await.unwrap();
         assert_eq!(
             outcome.days,
             [day(11), day(12), day(13)],
@@ -261,10 +307,7 @@ async fn the_daily_job_catches_up_after_an_outage() {
                 [format!("2026-11-{d} gold")]
             );
         }
-        assert_eq!(
-            app.store.last_processed_day().await.unwrap().as_deref(),
-            Some("2026-11-13")
-        );
+        assert_eq!(app.store.last_processed_day().await.unwrap(), Some(day(13)));
     }
 }
 
@@ -275,17 +318,10 @@ async fn two_job_runs_at_once_award_each_medal_once() {
         for (name, solved) in [("ann", 3), ("ben", 2), ("cat", 1)] {
             entry(&app.store, "bingo-marathon", day(5), name, solved, 0).await;
         }
-        let (a, b) = tokio::join!(
-            run_once(&app.state, noon(day(6))),
-            run_once(&app.state, noon(day(6)))
-        );
+        let (a, b) = tokio::join!(run_once(&app, noon(day(6))), run_once(&app, noon(day(6))));
         assert_eq!(a.unwrap().medals + b.unwrap().medals, 3, "{backend}");
         assert_eq!(
-            app.store
-                .medals(None, "2026-11-01", "2026-11-30")
-                .await
-                .unwrap()
-                .len(),
+            app.store.medals(None, day(1), day(30)).await.unwrap().len(),
             3
         );
     }
@@ -294,7 +330,7 @@ async fn two_job_runs_at_once_award_each_medal_once() {
 #[tokio::test]
 async fn a_late_daily_job_shows_in_readiness_metrics_and_the_admin_page() {
     let app = spawn_app("sqlite").await;
-    let today = tilebag_server::challenges::day_of(&app.state, Utc::now());
+    let today = tilebag_server::app::challenges::today(&app.state.app);
     entry(&app.store, "today-7", today - Days::new(3), "ann", 10, 0).await;
     let client = app.client();
     let ready: Value = client
@@ -328,9 +364,7 @@ async fn a_late_daily_job_shows_in_readiness_metrics_and_the_admin_page() {
         metrics.contains("tilebag_daily_job_unprocessed_days 3"),
         "{metrics}"
     );
-    tilebag_server::jobs::run_recorded(&app.state, Utc::now())
-        .await
-        .unwrap();
+    jobs::run(&app.state.app, "test", None).await.unwrap();
     let ready: Value = client
         .get(app.url("/readyz"))
         .send()
@@ -359,14 +393,12 @@ async fn medals_show_on_profiles_the_hall_of_fame_and_job_runs_on_the_admin_page
     let app = spawn_app("sqlite").await;
     let admin = app.client();
     register(&app, &admin, "boss", PASSWORD).await;
-    let today = tilebag_server::challenges::day_of(&app.state, Utc::now());
+    let today = tilebag_server::app::challenges::today(&app.state.app);
     let yesterday = today - Days::new(1);
     entry(&app.store, "today-7", yesterday, "ann", 30, 0).await;
     entry(&app.store, "today-7", yesterday, "ben", 20, 0).await;
     entry(&app.store, "today-7", yesterday, "cat", 10, 0).await;
-    tilebag_server::jobs::run_recorded(&app.state, Utc::now())
-        .await
-        .unwrap();
+    jobs::run(&app.state.app, "test", None).await.unwrap();
 
     let hall: Value = admin
         .get(app.url("/api/v1/hall-of-fame?period=week"))

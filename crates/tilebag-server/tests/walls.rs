@@ -498,39 +498,6 @@ async fn uploads_report_bad_lines_and_make_nothing() {
 }
 
 #[tokio::test]
-async fn a_round_resumes_after_a_restart_without_charging_the_downtime() {
-    let app = spawn_app("sqlite").await;
-    let guest = app.client();
-    let wall: Value = new_wall(&app, &guest, None, sevens())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = wall["id"].as_i64().unwrap();
-    let before = wall["remaining_ms"].as_i64().unwrap();
-    // The server was down for ten minutes: the last heartbeat is that old.
-    let now = tilebag_server::walls::now_ms();
-    app.store.heartbeat(now - 600_000).await.unwrap();
-    let credited = tilebag_server::walls::credit_downtime(&app.state, Some(now - 600_000), now)
-        .await
-        .unwrap();
-    assert_eq!(credited, 1);
-    let after: Value = guest
-        .get(app.url(&format!("/api/v1/walls/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(after["ended"], Value::Null, "still running");
-    assert!(
-        after["remaining_ms"].as_i64().unwrap() > before + 500_000,
-        "{after}"
-    );
-}
-
-#[tokio::test]
 async fn build_mode_asks_for_every_word_of_the_rack() {
     let app = spawn_app("sqlite").await;
     let guest = app.client();

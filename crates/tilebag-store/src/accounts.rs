@@ -1,17 +1,9 @@
-//! Players and sessions.
+//! Players and sessions. Every time is Unix seconds, given by the caller's clock.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{Store, StoreError};
-
-/// Seconds since the Unix epoch, the unit of every stored time.
-#[must_use]
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
 
 /// Identifies a player.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,6 +54,9 @@ pub struct NewSession<'a> {
     pub expires_at: i64,
 }
 
+/// The advisory lock registrations take on PostgreSQL ("tbadmin").
+const ADMIN_LOCK: i64 = 0x7462_6164_6d69_6e;
+
 const USER_COLUMNS: &str =
     "id, username, password_hash, is_admin, default_lexicon, preferences, created_at";
 
@@ -78,25 +73,41 @@ fn user(row: &AnyRow) -> Result<User, sqlx::Error> {
 }
 
 impl Store {
-    /// Creates an account; the first account made is an admin. A name taken in any case is a
-    /// [`StoreError::Conflict`].
+    /// Creates an account; the first account made is an admin (only one, however many
+    /// registrations race). A name taken in any case is a [`StoreError::Conflict`].
     pub async fn create_user(
         &self,
         username: &str,
         password_hash: &str,
+        now: i64,
     ) -> Result<User, StoreError> {
-        let row = sqlx::query(&format!(
-            "INSERT INTO users (username, username_key, password_hash, is_admin, created_at) \
-             VALUES ($1, $2, $3, CASE WHEN (SELECT COUNT(*) FROM users) = 0 THEN 1 ELSE 0 END, $4) \
-             RETURNING {USER_COLUMNS}"
-        ))
-        .bind(username)
-        .bind(username.to_lowercase())
-        .bind(password_hash)
-        .bind(now())
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(user(&row)?)
+        let (username, password_hash) = (username.to_owned(), password_hash.to_owned());
+        let postgres = self.backend == crate::Backend::Postgres;
+        self.unit(move |conn| {
+            Box::pin(async move {
+                // SQLite has one writer; on PostgreSQL two inserts into an empty table would
+                // both see it empty, so registrations queue on a lock for the admin check.
+                if postgres {
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(ADMIN_LOCK)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                let row = sqlx::query(&format!(
+                    "INSERT INTO users (username, username_key, password_hash, is_admin, created_at) \
+                     VALUES ($1, $2, $3, CASE WHEN (SELECT COUNT(*) FROM users) = 0 THEN 1 ELSE 0 END, $4) \
+                     RETURNING {USER_COLUMNS}"
+                ))
+                .bind(username.as_str())
+                .bind(username.to_lowercase())
+                .bind(password_hash.as_str())
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok(user(&row)?)
+            })
+        })
+        .await
     }
 
     /// The account with this name, in any case.
@@ -191,30 +202,34 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a new session.
-    pub async fn create_session(&self, session: &NewSession<'_>) -> Result<(), StoreError> {
+    /// Stores a new session, made at `now`.
+    pub async fn create_session(
+        &self,
+        session: &NewSession<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(session.token_hash)
         .bind(session.user_id.0)
         .bind(session.csrf_token)
-        .bind(now())
+        .bind(now)
         .bind(session.expires_at)
         .execute(&self.writer)
         .await?;
         Ok(())
     }
 
-    /// The unexpired session with this token hash, and its user.
-    pub async fn session(&self, token_hash: &str) -> Result<(Session, User), StoreError> {
+    /// The session with this token hash unexpired at `now`, and its user.
+    pub async fn session(&self, token_hash: &str, now: i64) -> Result<(Session, User), StoreError> {
         let row = sqlx::query(&format!(
             "SELECT s.token_hash, s.csrf_token, s.expires_at, {} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ))
         .bind(token_hash)
-        .bind(now())
+        .bind(now)
         .fetch_one(&self.pool)
         .await?;
         let user = user(&row)?;
@@ -236,19 +251,19 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes sessions that have expired; returns how many.
-    pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
+    /// Deletes sessions expired at `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now())
+            .bind(now)
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }
 
-    /// Number of sessions that have not expired.
-    pub async fn active_sessions(&self) -> Result<i64, StoreError> {
+    /// Number of sessions unexpired at `now`.
+    pub async fn active_sessions(&self, now: i64) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) FROM sessions WHERE expires_at > $1")
-            .bind(now())
+            .bind(now)
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get(0)?)

@@ -1,20 +1,35 @@
-//! Challenges, entries, medals, and the daily job's records. Days are `YYYY-MM-DD` text.
+//! Challenges, entries, medals, and the daily job's records. Days are stored as
+//! `YYYY-MM-DD` text and travel as dates; times are given by the caller's clock.
 
+use chrono::NaiveDate;
 use sqlx::Row;
 
-use crate::{Store, StoreError, UserId, WallId, now};
+use crate::{Store, StoreError, UserId, WallId};
+
+/// Identifies a drawn challenge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChallengeId(pub i64);
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, sqlx::Error> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| sqlx::Error::Decode(format!("stored day `{text}`: {e}").into()))
+}
 
 /// A stored challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredChallenge {
     /// Its id.
-    pub id: i64,
+    pub id: ChallengeId,
     /// Lexicon.
     pub lexicon: String,
     /// Kind, e.g. `today-7`.
     pub kind: String,
     /// Day (the Monday for weekly ones).
-    pub day: String,
+    pub day: NaiveDate,
     /// Questions, JSON.
     pub questions: String,
     /// Seconds to play.
@@ -48,7 +63,7 @@ pub struct WonMedal {
     /// `platinum`, `gold`, `silver`, `bronze` or `gold_star`.
     pub medal: String,
     /// The challenge's day.
-    pub day: String,
+    pub day: NaiveDate,
     /// The challenge's kind.
     pub kind: String,
     /// The challenge's lexicon.
@@ -76,10 +91,10 @@ const CHALLENGE_COLUMNS: &str = "id, lexicon, kind, day, questions, seconds";
 
 fn challenge(row: &sqlx::any::AnyRow) -> Result<StoredChallenge, sqlx::Error> {
     Ok(StoredChallenge {
-        id: row.try_get("id")?,
+        id: ChallengeId(row.try_get("id")?),
         lexicon: row.try_get("lexicon")?,
         kind: row.try_get("kind")?,
-        day: row.try_get("day")?,
+        day: parse_day(&row.try_get::<String, _>("day")?)?,
         questions: row.try_get("questions")?,
         seconds: row.try_get("seconds")?,
     })
@@ -91,23 +106,23 @@ impl Store {
         &self,
         lexicon: &str,
         kind: &str,
-        day: &str,
+        day: NaiveDate,
     ) -> Result<Option<StoredChallenge>, StoreError> {
         let row = sqlx::query(&format!("SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE lexicon = $1 AND kind = $2 AND day = $3"))
             .bind(lexicon)
             .bind(kind)
-            .bind(day)
+            .bind(day_text(day))
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| challenge(&r)).transpose()?)
     }
 
     /// A challenge by id.
-    pub async fn challenge_by_id(&self, id: i64) -> Result<StoredChallenge, StoreError> {
+    pub async fn challenge_by_id(&self, id: ChallengeId) -> Result<StoredChallenge, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.0)
         .fetch_one(&self.pool)
         .await?;
         Ok(challenge(&row)?)
@@ -118,9 +133,10 @@ impl Store {
         &self,
         lexicon: &str,
         kind: &str,
-        day: &str,
+        day: NaiveDate,
         questions: &str,
         seconds: i64,
+        now: i64,
     ) -> Result<StoredChallenge, StoreError> {
         sqlx::query(
             "INSERT INTO challenges (lexicon, kind, day, questions, seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -128,10 +144,10 @@ impl Store {
         )
         .bind(lexicon)
         .bind(kind)
-        .bind(day)
+        .bind(day_text(day))
         .bind(questions)
         .bind(seconds)
-        .bind(now())
+        .bind(now)
         .execute(&self.writer)
         .await?;
         self.challenge(lexicon, kind, day)
@@ -143,102 +159,79 @@ impl Store {
     pub async fn challenges_on(
         &self,
         lexicon: &str,
-        day: &str,
+        day: NaiveDate,
     ) -> Result<Vec<StoredChallenge>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE lexicon = $1 AND day = $2 ORDER BY id"
         ))
         .bind(lexicon)
-        .bind(day)
+        .bind(day_text(day))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(challenge).collect::<Result<_, _>>()?)
     }
 
     /// Challenges (any lexicon) filed under a day.
-    pub async fn challenges_of_day(&self, day: &str) -> Result<Vec<StoredChallenge>, StoreError> {
+    pub async fn challenges_of_day(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Vec<StoredChallenge>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE day = $1 ORDER BY id"
         ))
-        .bind(day)
+        .bind(day_text(day))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(challenge).collect::<Result<_, _>>()?)
     }
 
-    /// The earliest day any challenge was drawn for.
-    pub async fn first_challenge_day(&self) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT MIN(day) FROM challenges")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get(0)?)
+    /// The earliest day of a challenge anyone made a counted attempt at.
+    pub async fn first_entry_day(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MIN(c.day) FROM challenges c JOIN challenge_entries e ON e.challenge_id = c.id",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let day: Option<String> = row.try_get(0)?;
+        Ok(day.as_deref().map(parse_day).transpose()?)
     }
 
-    /// Records a player's first attempt; returns false if they already had one.
-    pub async fn start_entry(
+    /// The walls of a challenge's counted attempts that are not finished yet.
+    pub async fn unfinished_entries(
         &self,
-        challenge_id: i64,
-        user: UserId,
-        wall: WallId,
-        total: i64,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO challenge_entries (challenge_id, user_id, wall_id, total, started_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (challenge_id, user_id) DO NOTHING",
+        challenge: ChallengeId,
+    ) -> Result<Vec<WallId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT wall_id FROM challenge_entries WHERE challenge_id = $1 AND finished = 0",
         )
-        .bind(challenge_id)
-        .bind(user.0)
-        .bind(wall.0)
-        .bind(total)
-        .bind(now())
+        .bind(challenge.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(WallId(row.try_get(0)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Finishes a challenge's unfinished counted attempts as they stand (their results are
+    /// kept up to date by every change to their walls).
+    pub async fn freeze_entries(&self, challenge: ChallengeId) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE challenge_entries SET finished = 1 WHERE challenge_id = $1 AND finished = 0",
+        )
+        .bind(challenge.0)
         .execute(&self.writer)
         .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Stores the result of the counted attempt played on `wall`, with its missed alphagrams.
-    pub async fn finish_entry(
-        &self,
-        wall: WallId,
-        solved: i64,
-        wrong: i64,
-        remaining_ms: i64,
-        missed: &[String],
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let row = sqlx::query(
-            "UPDATE challenge_entries SET solved = $1, wrong = $2, remaining_ms = $3, finished = 1 \
-             WHERE wall_id = $4 AND finished = 0 RETURNING challenge_id",
-        )
-        .bind(solved)
-        .bind(wrong)
-        .bind(remaining_ms)
-        .bind(wall.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else { return Ok(false) };
-        let challenge_id: i64 = row.try_get(0)?;
-        for alphagram in missed {
-            sqlx::query(
-                "INSERT INTO challenge_misses (challenge_id, alphagram, misses) VALUES ($1, $2, 1) \
-                 ON CONFLICT (challenge_id, alphagram) DO UPDATE SET misses = challenge_misses.misses + 1",
-            )
-            .bind(challenge_id)
-            .bind(alphagram.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        Ok(done.rows_affected())
     }
 
     /// Every counted attempt at a challenge.
-    pub async fn entries(&self, challenge_id: i64) -> Result<Vec<Entry>, StoreError> {
+    pub async fn entries(&self, challenge: ChallengeId) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
             "SELECT e.user_id, u.username, e.solved, e.total, e.wrong, e.remaining_ms, e.finished \
              FROM challenge_entries e JOIN users u ON u.id = e.user_id WHERE e.challenge_id = $1",
         )
-        .bind(challenge_id)
+        .bind(challenge.0)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -263,8 +256,8 @@ impl Store {
         &self,
         lexicon: &str,
         kinds: &[&str],
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<String>, StoreError> {
         let mut missed = Vec::new();
         for kind in kinds {
@@ -274,8 +267,8 @@ impl Store {
             )
             .bind(lexicon)
             .bind(*kind)
-            .bind(from)
-            .bind(to)
+            .bind(day_text(from))
+            .bind(day_text(to))
             .fetch_all(&self.pool)
             .await?;
             for row in rows {
@@ -294,20 +287,21 @@ impl Store {
     /// Awards a medal; awarding it again changes nothing. Returns whether it is new.
     pub async fn award(
         &self,
-        challenge_id: i64,
+        challenge: ChallengeId,
         user: UserId,
         medal: &str,
-        day: &str,
+        day: NaiveDate,
+        now: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO medals (challenge_id, user_id, medal, day, awarded_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (challenge_id, user_id, medal) DO NOTHING",
         )
-        .bind(challenge_id)
+        .bind(challenge.0)
         .bind(user.0)
         .bind(medal)
-        .bind(day)
-        .bind(now())
+        .bind(day_text(day))
+        .bind(now)
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -317,16 +311,16 @@ impl Store {
     pub async fn medals(
         &self,
         user: Option<UserId>,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<WonMedal>, StoreError> {
         let rows = sqlx::query(
             "SELECT u.username, m.medal, m.day, c.kind, c.lexicon FROM medals m JOIN users u ON u.id = m.user_id \
              JOIN challenges c ON c.id = m.challenge_id WHERE m.day >= $1 AND m.day <= $2 AND ($3 IS NULL OR m.user_id = $3) \
              ORDER BY m.day DESC, c.kind, u.username",
         )
-        .bind(from)
-        .bind(to)
+        .bind(day_text(from))
+        .bind(day_text(to))
         .bind(user.map(|u| u.0))
         .fetch_all(&self.pool)
         .await?;
@@ -335,7 +329,7 @@ impl Store {
                 Ok(WonMedal {
                     username: row.try_get("username")?,
                     medal: row.try_get("medal")?,
-                    day: row.try_get("day")?,
+                    day: parse_day(&row.try_get::<String, _>("day")?)?,
                     kind: row.try_get("kind")?,
                     lexicon: row.try_get("lexicon")?,
                 })
@@ -345,30 +339,31 @@ impl Store {
     }
 
     /// Whether the daily job has finished a day.
-    pub async fn is_processed(&self, day: &str) -> Result<bool, StoreError> {
+    pub async fn is_processed(&self, day: NaiveDate) -> Result<bool, StoreError> {
         Ok(sqlx::query("SELECT day FROM processed_days WHERE day = $1")
-            .bind(day)
+            .bind(day_text(day))
             .fetch_optional(&self.pool)
             .await?
             .is_some())
     }
 
     /// Marks a day done.
-    pub async fn mark_processed(&self, day: &str) -> Result<(), StoreError> {
+    pub async fn mark_processed(&self, day: NaiveDate, now: i64) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO processed_days (day, processed_at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
-            .bind(day)
-            .bind(now())
+            .bind(day_text(day))
+            .bind(now)
             .execute(&self.writer)
             .await?;
         Ok(())
     }
 
     /// The latest day the daily job has finished.
-    pub async fn last_processed_day(&self) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT MAX(day) FROM processed_days")
+    pub async fn last_processed_day(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let day: Option<String> = sqlx::query("SELECT MAX(day) FROM processed_days")
             .fetch_one(&self.pool)
             .await?
-            .try_get(0)?)
+            .try_get(0)?;
+        Ok(day.as_deref().map(parse_day).transpose()?)
     }
 
     /// Takes (or renews) the lease on a job until `until_ms`, unless another holder has it.
@@ -402,21 +397,50 @@ impl Store {
         Ok(())
     }
 
+    /// Marks the runs of a job that never finished as failed: called by the holder of its
+    /// lease, so none of them can still be running.
+    pub async fn interrupt_runs(&self, job: &str, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE job_runs SET finished_at = $1, ok = 0, detail = 'interrupted: the run stopped before it finished (its lease expired)' \
+             WHERE job = $2 AND finished_at IS NULL",
+        )
+        .bind(now)
+        .bind(job)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// When a job's lease runs out (Unix milliseconds), if anyone holds it.
+    pub async fn lease_until(&self, job: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT until_ms FROM job_leases WHERE job = $1")
+            .bind(job)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// Records the start of a job run.
-    pub async fn start_run(&self, job: &str) -> Result<i64, StoreError> {
+    pub async fn start_run(&self, job: &str, now: i64) -> Result<i64, StoreError> {
         let row =
             sqlx::query("INSERT INTO job_runs (job, started_at) VALUES ($1, $2) RETURNING id")
                 .bind(job)
-                .bind(now())
+                .bind(now)
                 .fetch_one(&self.writer)
                 .await?;
         Ok(row.try_get(0)?)
     }
 
     /// Records how a job run ended.
-    pub async fn finish_run(&self, id: i64, ok: bool, detail: &str) -> Result<(), StoreError> {
+    pub async fn finish_run(
+        &self,
+        id: i64,
+        ok: bool,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE job_runs SET finished_at = $1, ok = $2, detail = $3 WHERE id = $4")
-            .bind(now())
+            .bind(now)
             .bind(i64::from(ok))
             .bind(detail)
             .bind(id)
@@ -488,19 +512,5 @@ impl Store {
                 .await?
                 .try_get(0)?,
         )
-    }
-
-    /// Links a wall to the challenge it plays.
-    pub async fn set_wall_challenge(
-        &self,
-        wall: WallId,
-        challenge_id: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE walls SET challenge_id = $1 WHERE id = $2")
-            .bind(challenge_id)
-            .bind(wall.0)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
     }
 }

@@ -18,10 +18,13 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{NewSession, Session, User, UserId, now};
-pub use challenges::{Entry, JobRun, StoredChallenge, WonMedal};
+pub use accounts::{NewSession, Session, User, UserId};
+pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
-pub use walls::{ListId, ListSummary, Owner, Progress, RoundUpdate, SaveError, StoredWall, WallId};
+pub use walls::{
+    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Progress,
+    RoundUpdate, SaveError, StoredWall, WallChange, WallId,
+};
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +63,10 @@ impl From<sqlx::Error> for StoreError {
         }
     }
 }
+
+/// The work of one transaction, as [`Store::unit`] runs it.
+pub(crate) type Work<'c, T, E> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send + 'c>>;
 
 /// Connections in use and idle, for `/metrics`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,12 +123,17 @@ async fn connect_pool(
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    conn.execute(
+                match backend {
+                    Backend::Sqlite => conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
+                    ),
+                    // A backstop: a connection left inside a transaction is closed by the
+                    // server instead of holding its locks (and vacuum) back for ever.
+                    Backend::Postgres => {
+                        conn.execute("SET idle_in_transaction_session_timeout = '60s'")
+                    }
                 }
+                .await?;
                 Ok(())
             })
         })
@@ -239,6 +251,34 @@ impl Store {
             .await?
             .try_get(0)?;
         Ok((mode, keys, timeout, synchronous))
+    }
+
+    /// Runs `work` as one unit of work: one transaction on the writer, committed when `work`
+    /// succeeds and rolled back when it fails. It runs in a task of its own, so a request
+    /// that is cancelled (the client went away, the timeout fired) cannot interrupt it
+    /// half-way and leave its connection inside an open transaction.
+    pub(crate) async fn unit<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> Work<'c, T, E> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        let task = tokio::spawn(async move {
+            let mut tx = writer.begin().await.map_err(StoreError::from)?;
+            match work(&mut tx).await {
+                Ok(value) => {
+                    tx.commit().await.map_err(StoreError::from)?;
+                    Ok(value)
+                }
+                Err(error) => {
+                    let _ = tx.rollback().await;
+                    Err(error)
+                }
+            }
+        });
+        task.await
+            .map_err(|e| StoreError::Other(format!("a unit of work stopped: {e}")))?
     }
 
     /// Closes every connection.

@@ -66,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001", "accounts"),
     migration!(2, "0002", "walls"),
     migration!(3, "0003", "challenges"),
+    migration!(4, "0004", "attempts"),
 ];
 
 /// How the database's schema compares with this binary's.
@@ -179,14 +180,16 @@ impl Store {
     /// Applies every pending migration, each in its own transaction, and returns those
     /// applied. Concurrent runs are safe: PostgreSQL holds an advisory lock, SQLite takes
     /// the write lock (`BEGIN IMMEDIATE`) before checking each migration.
-    pub async fn migrate(&self) -> Result<Vec<&'static Migration>, StoreError> {
-        self.migrate_with(MIGRATIONS).await
+    /// `now` (Unix seconds) is recorded as the time each was applied.
+    pub async fn migrate(&self, now: i64) -> Result<Vec<&'static Migration>, StoreError> {
+        self.migrate_with(MIGRATIONS, now).await
     }
 
     /// Applies the given migrations as [`Store::migrate`] does.
     pub async fn migrate_with<'m>(
         &self,
         migrations: &'m [Migration],
+        now: i64,
     ) -> Result<Vec<&'m Migration>, StoreError> {
         // A connection of its own, closed at the end: that also releases PostgreSQL's lock.
         let mut conn = self.writer.acquire().await?.detach();
@@ -225,7 +228,7 @@ impl Store {
                 sqlx::query("INSERT INTO tilebag_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                     .bind(migration.version)
                     .bind(migration.name)
-                    .bind(crate::accounts::now())
+                    .bind(now)
                     .execute(&mut *conn)
                     .await?;
                 Ok::<bool, sqlx::Error>(true)

@@ -1,10 +1,12 @@
-//! Walls (rounds being played) and saved study lists. Their contents are JSON written and
-//! read by the study logic; the store only keeps them, with the columns queries need.
+//! Walls (rounds being played) and saved study lists. Their contents are JSON documents
+//! written and read by the study logic; the store only keeps them, with the columns queries
+//! need. Every change to a wall — its round, its list, the saved list it plays and its
+//! challenge entry — is one transaction ([`Store::modify_wall`]).
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Store, StoreError, UserId, now};
+use crate::{ChallengeId, Store, StoreError, UserId};
 
 /// Identifies a wall.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,7 +50,9 @@ pub struct StoredWall {
     /// When the round's clock runs out (Unix milliseconds); authoritative over the JSON.
     pub deadline: i64,
     /// The challenge the wall plays, if any.
-    pub challenge_id: Option<i64>,
+    pub challenge_id: Option<ChallengeId>,
+    /// When the wall plays a counted challenge attempt: whether that entry is finished.
+    pub entry_finished: Option<bool>,
 }
 
 /// Progress of a saved list, for the lists page.
@@ -103,7 +107,8 @@ pub enum SaveError {
     Store(#[from] StoreError),
 }
 
-const WALL_COLUMNS: &str = "id, lexicon, list_id, settings, round, deadline, challenge_id";
+const WALL_COLUMNS: &str = "w.id, w.lexicon, w.list_id, w.settings, w.round, w.deadline, w.challenge_id, e.finished AS entry_finished";
+const WALL_FROM: &str = "walls w LEFT JOIN challenge_entries e ON e.wall_id = w.id";
 const LIST_COLUMNS: &str = "id, lexicon, name, size, seen, missed, first_missed, played_at";
 
 fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
@@ -114,7 +119,12 @@ fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
         settings: row.try_get("settings")?,
         round: row.try_get("round")?,
         deadline: row.try_get("deadline")?,
-        challenge_id: row.try_get("challenge_id")?,
+        challenge_id: row
+            .try_get::<Option<i64>, _>("challenge_id")?
+            .map(ChallengeId),
+        entry_finished: row
+            .try_get::<Option<i64>, _>("entry_finished")?
+            .map(|f| f != 0),
     })
 }
 
@@ -131,43 +141,178 @@ fn summary(row: &AnyRow) -> Result<ListSummary, sqlx::Error> {
     })
 }
 
-/// `WHERE` clause matching a wall's owner; binds `$2` and `$3`.
-const OWNED: &str = "((user_id = $2 AND $2 IS NOT NULL) OR (guest_key = $3 AND $3 IS NOT NULL))";
+/// `WHERE` clause matching a wall's owner; binds `$2` and `$3` (both NULL: any owner).
+const OWNED: &str = "((w.user_id = $2 AND $2 IS NOT NULL) OR (w.guest_key = $3 AND $3 IS NOT NULL) OR ($2 IS NULL AND $3 IS NULL))";
+
+fn owner_columns(owner: Option<&Owner>) -> (Option<i64>, Option<String>) {
+    match owner {
+        Some(owner) => {
+            let (user, guest) = owner.columns();
+            (user, guest.map(str::to_owned))
+        }
+        None => (None, None),
+    }
+}
+
+/// A wall to store, with its first round.
+#[derive(Clone, Debug)]
+pub struct NewWall {
+    /// Whose it is.
+    pub owner: Owner,
+    /// The lexicon of its questions.
+    pub lexicon: String,
+    /// The saved list it plays (it must be the owner's); the lexicon is then the list's.
+    pub list_id: Option<ListId>,
+    /// Round settings document.
+    pub settings: String,
+    /// The wall's own study list document.
+    pub list: String,
+    /// The first round's document.
+    pub round: String,
+    /// When the first round's clock runs out (Unix milliseconds).
+    pub deadline: i64,
+    /// The challenge it plays, if any.
+    pub attempt: Option<Attempt>,
+}
+
+/// A wall that plays a challenge.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt {
+    /// The challenge.
+    pub challenge: ChallengeId,
+    /// The player and the number of answers, when the attempt may count for the
+    /// leaderboard: it does if it is the player's first.
+    pub entry: Option<(UserId, i64)>,
+}
+
+/// A wall's round to store in place of the one read.
+#[derive(Clone, Debug)]
+pub struct RoundUpdate {
+    /// The round document.
+    pub round: String,
+    /// Its deadline (Unix milliseconds).
+    pub deadline: i64,
+    /// Whether it is still running.
+    pub running: bool,
+}
+
+/// A wall's study list to store (and copy to the saved list the wall plays).
+#[derive(Clone, Debug)]
+pub struct ListUpdate {
+    /// The list document.
+    pub list: String,
+    /// Its progress counts.
+    pub progress: Progress,
+}
+
+/// The result of a counted challenge attempt so far.
+#[derive(Clone, Debug, Default)]
+pub struct EntryUpdate {
+    /// Answers found.
+    pub solved: i64,
+    /// Wrong guesses.
+    pub wrong: i64,
+    /// Milliseconds left when it ended.
+    pub remaining_ms: i64,
+    /// Whether the round has ended: the result is final, and `missed` is counted.
+    pub finished: bool,
+    /// The alphagrams missed, for the weekly toughies.
+    pub missed: Vec<String>,
+}
+
+/// Everything one action changes on a wall.
+#[derive(Clone, Debug, Default)]
+pub struct WallChange {
+    /// A new round state.
+    pub round: Option<RoundUpdate>,
+    /// A new study list.
+    pub list: Option<ListUpdate>,
+    /// A new result of the wall's counted attempt (ignored when it has none, or it is
+    /// already finished).
+    pub entry: Option<EntryUpdate>,
+}
+
+/// What a change decided, given the wall.
+#[derive(Debug)]
+pub enum Decision<T> {
+    /// It needs the wall's study list to decide: ask again with it.
+    NeedList,
+    /// Store this and answer that.
+    Done(WallChange, T),
+}
 
 impl Store {
-    /// Stores a new wall; returns its id.
-    pub async fn create_wall(
-        &self,
-        owner: &Owner,
-        lexicon: &str,
-        settings: &str,
-        list: &str,
-        round: &str,
-        deadline: i64,
-    ) -> Result<WallId, StoreError> {
-        let (user, guest) = owner.columns();
-        let row = sqlx::query(
-            "INSERT INTO walls (user_id, guest_key, lexicon, settings, list, round, deadline, running, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
-        )
-        .bind(user)
-        .bind(guest)
-        .bind(lexicon)
-        .bind(settings)
-        .bind(list)
-        .bind(round)
-        .bind(deadline)
-        .bind(now())
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(WallId(row.try_get(0)?))
+    /// Stores a new wall with its first round, and, for a challenge, the player's entry (if
+    /// this is their first attempt), in one transaction. Returns the wall and whether the
+    /// attempt counts for the leaderboard.
+    pub async fn create_wall(&self, new: NewWall, now: i64) -> Result<(WallId, bool), StoreError> {
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let (user, guest) = new.owner.columns();
+                let challenge = new.attempt.map(|a| a.challenge.0);
+                let row = if let Some(list) = new.list_id {
+                    sqlx::query(
+                        "INSERT INTO walls (user_id, guest_key, lexicon, list_id, settings, list, round, deadline, running, updated_at, challenge_id) \
+                         SELECT $1, NULL, lexicon, id, $2, $3, $4, $5, 1, $6, $7 FROM lists WHERE id = $8 AND user_id = $1 RETURNING id",
+                    )
+                    .bind(user)
+                    .bind(new.settings.as_str())
+                    .bind(new.list.as_str())
+                    .bind(new.round.as_str())
+                    .bind(new.deadline)
+                    .bind(now)
+                    .bind(challenge)
+                    .bind(list.0)
+                    .fetch_one(&mut *conn)
+                    .await?
+                } else {
+                    sqlx::query(
+                        "INSERT INTO walls (user_id, guest_key, lexicon, settings, list, round, deadline, running, updated_at, challenge_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                    )
+                    .bind(user)
+                    .bind(guest)
+                    .bind(new.lexicon.as_str())
+                    .bind(new.settings.as_str())
+                    .bind(new.list.as_str())
+                    .bind(new.round.as_str())
+                    .bind(new.deadline)
+                    .bind(now)
+                    .bind(challenge)
+                    .fetch_one(&mut *conn)
+                    .await?
+                };
+                let id: i64 = row.try_get(0)?;
+                let mut counts = false;
+                if let Some(Attempt {
+                    challenge,
+                    entry: Some((player, total)),
+                }) = new.attempt
+                {
+                    let done = sqlx::query(
+                        "INSERT INTO challenge_entries (challenge_id, user_id, wall_id, total, started_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (challenge_id, user_id) DO NOTHING",
+                    )
+                    .bind(challenge.0)
+                    .bind(player.0)
+                    .bind(id)
+                    .bind(total)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                    counts = done.rows_affected() == 1;
+                }
+                Ok((WallId(id), counts))
+            })
+        })
+        .await
     }
 
     /// A wall, if it belongs to `owner` (anyone else's is [`StoreError::NotFound`]).
     pub async fn wall(&self, id: WallId, owner: &Owner) -> Result<StoredWall, StoreError> {
         let (user, guest) = owner.columns();
         let row = sqlx::query(&format!(
-            "SELECT {WALL_COLUMNS} FROM walls WHERE id = $1 AND {OWNED}"
+            "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}"
         ))
         .bind(id.0)
         .bind(user)
@@ -177,116 +322,179 @@ impl Store {
         Ok(wall(&row)?)
     }
 
-    /// Stores a wall's round.
-    pub async fn update_round(
+    /// The one way to change a wall: reads it (row-locked on PostgreSQL; SQLite has a single
+    /// writer) if it belongs to `owner` (`None`: the server's own jobs), lets `change`
+    /// decide, and stores everything it decided — round, study list, the saved list the
+    /// wall plays, the challenge entry and its misses — in one transaction, stamped `now`
+    /// (Unix seconds). `change` is asked first without the study list (which can be large);
+    /// if it answers [`Decision::NeedList`], again with it.
+    pub async fn modify_wall<T, E, F>(
         &self,
         id: WallId,
-        round: &str,
-        deadline: i64,
-        running: bool,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE walls SET round = $1, deadline = $2, running = $3, updated_at = $4 WHERE id = $5")
-            .bind(round)
-            .bind(deadline)
-            .bind(i64::from(running))
-            .bind(now())
-            .bind(id.0)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        owner: Option<&Owner>,
+        now: i64,
+        change: F,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: Fn(&StoredWall, Option<&str>) -> Result<Decision<T>, E> + Send + 'static,
+    {
+        let (user, guest) = owner_columns(owner);
+        let lock = match self.backend {
+            crate::Backend::Sqlite => "",
+            crate::Backend::Postgres => " FOR UPDATE OF w",
+        };
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let row = sqlx::query(&format!(
+                    "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}{lock}"
+                ))
+                .bind(id.0)
+                .bind(user)
+                .bind(guest)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(StoreError::from)?;
+                let stored = wall(&row).map_err(StoreError::from)?;
+                let (update, result) = match change(&stored, None)? {
+                    Decision::Done(update, result) => (update, result),
+                    Decision::NeedList => {
+                        let list: String = sqlx::query("SELECT list FROM walls WHERE id = $1")
+                            .bind(id.0)
+                            .fetch_one(&mut *conn)
+                            .await
+                            .and_then(|row| row.try_get(0))
+                            .map_err(StoreError::from)?;
+                        match change(&stored, Some(&list))? {
+                            Decision::Done(update, result) => (update, result),
+                            Decision::NeedList => {
+                                return Err(StoreError::Other(
+                                    "a wall change asked for the list twice".into(),
+                                )
+                                .into());
+                            }
+                        }
+                    }
+                };
+                apply(conn, &stored, update, now)
+                    .await
+                    .map_err(StoreError::from)?;
+                Ok(result)
+            })
+        })
+        .await
     }
 
-    /// A wall's own copy of its study list.
-    pub async fn wall_list(&self, id: WallId) -> Result<String, StoreError> {
-        let row = sqlx::query("SELECT list FROM walls WHERE id = $1")
-            .bind(id.0)
-            .fetch_one(&self.pool)
-            .await?;
+    /// Running walls whose clock ran out before `now_ms`, at most `limit` of them, for the
+    /// server to end.
+    pub async fn expired_walls(&self, now_ms: i64, limit: i64) -> Result<Vec<WallId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM walls WHERE running = 1 AND deadline <= $1 ORDER BY deadline LIMIT $2",
+        )
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(WallId(row.try_get(0)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// A wall's own copy of its study list, if the wall is `owner`'s.
+    pub async fn wall_list(&self, id: WallId, owner: &Owner) -> Result<String, StoreError> {
+        let (user, guest) = owner.columns();
+        let row = sqlx::query(&format!(
+            "SELECT w.list FROM walls w WHERE w.id = $1 AND {OWNED}"
+        ))
+        .bind(id.0)
+        .bind(user)
+        .bind(guest)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(row.try_get(0)?)
     }
 
-    /// Stores a wall's study list, and copies it to the saved list the wall plays, if any.
-    pub async fn update_wall_list(
-        &self,
-        id: WallId,
-        list: &str,
-        progress: Progress,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let row = sqlx::query(
-            "UPDATE walls SET list = $1, updated_at = $2 WHERE id = $3 RETURNING list_id",
-        )
-        .bind(list)
-        .bind(now())
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(list_id) = row.try_get::<Option<i64>, _>(0)? {
-            sqlx::query("UPDATE lists SET body = $1, seen = $2, missed = $3, first_missed = $4, played_at = $5 WHERE id = $6")
-                .bind(list)
-                .bind(progress.seen)
-                .bind(progress.missed)
-                .bind(progress.first_missed)
-                .bind(now())
-                .bind(list_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Saves a wall's list under a name (unique per player and lexicon), within the quota of
-    /// `limit` alphagrams per player, and links the wall to it.
-    pub async fn save_wall_list(
+    /// `limit` alphagrams per player, and links the wall to it — one transaction, the quota
+    /// checked under a lock on the player, so parallel saves cannot pass it together.
+    /// `progress` reads the list's counts from its document.
+    pub async fn save_wall_list<F>(
         &self,
         wall: WallId,
         user: UserId,
         name: &str,
-        progress: Progress,
         limit: i64,
-    ) -> Result<ListId, SaveError> {
-        let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
-        let held: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM lists WHERE user_id = $1",
-        )
-        .bind(user.0)
-        .fetch_one(&mut *tx)
+        now: i64,
+        progress: F,
+    ) -> Result<ListId, SaveError>
+    where
+        F: FnOnce(&str) -> Result<Progress, StoreError> + Send + 'static,
+    {
+        let name = name.to_owned();
+        let lock = match self.backend {
+            crate::Backend::Sqlite => "",
+            crate::Backend::Postgres => " FOR UPDATE",
+        };
+        self.unit(move |conn| {
+            Box::pin(async move {
+                sqlx::query(&format!("SELECT id FROM users WHERE id = $1{lock}"))
+                    .bind(user.0)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                let row = sqlx::query(&format!(
+                    "SELECT list FROM walls WHERE id = $1 AND user_id = $2{lock}"
+                ))
+                .bind(wall.0)
+                .bind(user.0)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(StoreError::from)?;
+                let body: String = row.try_get(0).map_err(StoreError::from)?;
+                let progress = progress(&body)?;
+                let held: i64 = sqlx::query(
+                    "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM lists WHERE user_id = $1",
+                )
+                .bind(user.0)
+                .fetch_one(&mut *conn)
+                .await
+                .and_then(|row| row.try_get(0))
+                .map_err(StoreError::from)?;
+                if held + progress.size > limit {
+                    return Err(SaveError::Quota {
+                        adding: progress.size,
+                        total: held + progress.size,
+                        limit,
+                    });
+                }
+                let row = sqlx::query(
+                    "INSERT INTO lists (user_id, lexicon, name, size, seen, missed, first_missed, body, created_at, played_at) \
+                     SELECT $1, lexicon, $2, $3, $4, $5, $6, list, $7, $7 FROM walls WHERE id = $8 AND user_id = $1 RETURNING id",
+                )
+                .bind(user.0)
+                .bind(name.as_str())
+                .bind(progress.size)
+                .bind(progress.seen)
+                .bind(progress.missed)
+                .bind(progress.first_missed)
+                .bind(now)
+                .bind(wall.0)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(StoreError::from)?;
+                let id: i64 = row.try_get(0).map_err(StoreError::from)?;
+                sqlx::query("UPDATE walls SET list_id = $1 WHERE id = $2")
+                    .bind(id)
+                    .bind(wall.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(StoreError::from)?;
+                Ok(ListId(id))
+            })
+        })
         .await
-        .map_err(StoreError::from)?
-        .try_get(0)
-        .map_err(StoreError::from)?;
-        if held + progress.size > limit {
-            return Err(SaveError::Quota {
-                adding: progress.size,
-                total: held + progress.size,
-                limit,
-            });
-        }
-        let row = sqlx::query(
-            "INSERT INTO lists (user_id, lexicon, name, size, seen, missed, first_missed, body, created_at, played_at) \
-             SELECT $1, lexicon, $2, $3, $4, $5, $6, list, $7, $7 FROM walls WHERE id = $8 AND user_id = $1 RETURNING id",
-        )
-        .bind(user.0)
-        .bind(name)
-        .bind(progress.size)
-        .bind(progress.seen)
-        .bind(progress.missed)
-        .bind(progress.first_missed)
-        .bind(now())
-        .bind(wall.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let id: i64 = row.try_get(0).map_err(StoreError::from)?;
-        sqlx::query("UPDATE walls SET list_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(wall.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::from)?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(ListId(id))
     }
 
     /// A player's saved lists, most recently played first.
@@ -314,32 +522,6 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok((summary(&row)?, row.try_get("body")?))
-    }
-
-    /// Starts a wall on a saved list (the wall works on a copy, saved back after each round).
-    pub async fn create_list_wall(
-        &self,
-        list: ListId,
-        user: UserId,
-        settings: &str,
-        body: &str,
-        round: &str,
-        deadline: i64,
-    ) -> Result<WallId, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO walls (user_id, lexicon, list_id, settings, list, round, deadline, running, updated_at) \
-             SELECT $1, lexicon, id, $2, $3, $4, $5, 1, $6 FROM lists WHERE id = $7 AND user_id = $1 RETURNING id",
-        )
-        .bind(user.0)
-        .bind(settings)
-        .bind(body)
-        .bind(round)
-        .bind(deadline)
-        .bind(now())
-        .bind(list.0)
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(WallId(row.try_get(0)?))
     }
 
     /// Renames a saved list.
@@ -376,19 +558,24 @@ impl Store {
         }
     }
 
-    /// Records that a server is alive now; returns the previous heartbeat (Unix ms), if any.
+    /// Records that a server is alive at `now_ms`; returns the previous heartbeat, if any.
     pub async fn heartbeat(&self, now_ms: i64) -> Result<Option<i64>, StoreError> {
-        let previous = sqlx::query("SELECT at FROM heartbeat WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        let previous: Option<i64> = previous.map(|row| row.try_get(0)).transpose()?;
-        sqlx::query(
-            "INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = $1",
-        )
-        .bind(now_ms)
-        .execute(&self.writer)
-        .await?;
-        Ok(previous)
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let previous = sqlx::query("SELECT at FROM heartbeat WHERE id = 1")
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let previous: Option<i64> = previous.map(|row| row.try_get(0)).transpose()?;
+                sqlx::query(
+                    "INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = $1",
+                )
+                .bind(now_ms)
+                .execute(&mut *conn)
+                .await?;
+                Ok(previous)
+            })
+        })
+        .await
     }
 
     /// Moves the deadline of every running round on by `ms` (time no server was up).
@@ -401,55 +588,69 @@ impl Store {
     }
 }
 
-/// A round to store in place of the one read.
-#[derive(Clone, Debug)]
-pub struct RoundUpdate {
-    /// The round, JSON.
-    pub round: String,
-    /// Its deadline (Unix milliseconds).
-    pub deadline: i64,
-    /// Whether it is still running.
-    pub running: bool,
-}
-
-impl Store {
-    /// Reads a wall of `owner`, lets `change` decide, and stores the round it returns — all
-    /// in one write transaction, so two guesses at the same moment cannot lose one another.
-    pub async fn modify_wall<T, E: From<StoreError>>(
-        &self,
-        id: WallId,
-        owner: &Owner,
-        change: impl FnOnce(StoredWall) -> Result<(Option<RoundUpdate>, T), E>,
-    ) -> Result<T, E> {
-        let (user, guest) = owner.columns();
-        let lock = match self.backend {
-            crate::Backend::Sqlite => "",
-            crate::Backend::Postgres => " FOR UPDATE",
-        };
-        let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
-        let row = sqlx::query(&format!(
-            "SELECT {WALL_COLUMNS} FROM walls WHERE id = $1 AND {OWNED}{lock}"
-        ))
-        .bind(id.0)
-        .bind(user)
-        .bind(guest)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let stored = wall(&row).map_err(StoreError::from)?;
-        let (update, result) = change(stored)?;
-        if let Some(update) = update {
-            sqlx::query("UPDATE walls SET round = $1, deadline = $2, running = $3, updated_at = $4 WHERE id = $5")
-                .bind(update.round)
-                .bind(update.deadline)
-                .bind(i64::from(update.running))
-                .bind(now())
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from)?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(result)
+/// Stores what a wall change decided, inside its transaction.
+async fn apply(
+    conn: &mut sqlx::AnyConnection,
+    stored: &StoredWall,
+    change: WallChange,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let id = stored.id.0;
+    if let Some(update) = change.round {
+        sqlx::query("UPDATE walls SET round = $1, deadline = $2, running = $3, updated_at = $4 WHERE id = $5")
+            .bind(update.round)
+            .bind(update.deadline)
+            .bind(i64::from(update.running))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     }
+    if let Some(update) = change.list {
+        sqlx::query("UPDATE walls SET list = $1, updated_at = $2 WHERE id = $3")
+            .bind(update.list.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        if let Some(list) = stored.list_id {
+            let p = update.progress;
+            sqlx::query("UPDATE lists SET body = $1, seen = $2, missed = $3, first_missed = $4, played_at = $5 WHERE id = $6")
+                .bind(update.list.as_str())
+                .bind(p.seen)
+                .bind(p.missed)
+                .bind(p.first_missed)
+                .bind(now)
+                .bind(list.0)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    if let (Some(entry), Some(false)) = (change.entry, stored.entry_finished) {
+        let row = sqlx::query(
+            "UPDATE challenge_entries SET solved = $1, wrong = $2, remaining_ms = $3, finished = $4 \
+             WHERE wall_id = $5 AND finished = 0 RETURNING challenge_id",
+        )
+        .bind(entry.solved)
+        .bind(entry.wrong)
+        .bind(entry.remaining_ms)
+        .bind(i64::from(entry.finished))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let (Some(row), true) = (row, entry.finished) {
+            let challenge: i64 = row.try_get(0)?;
+            for alphagram in &entry.missed {
+                sqlx::query(
+                    "INSERT INTO challenge_misses (challenge_id, alphagram, misses) VALUES ($1, $2, 1) \
+                     ON CONFLICT (challenge_id, alphagram) DO UPDATE SET misses = challenge_misses.misses + 1",
+                )
+                .bind(challenge)
+                .bind(alphagram.as_str())
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

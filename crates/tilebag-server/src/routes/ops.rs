@@ -31,7 +31,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.is_draining() {
         reasons.push("shutting down".to_owned());
     }
-    match state.store.schema_status().await {
+    match state.app.store.schema_status().await {
         Ok(status) => {
             if !status.is_compatible() {
                 reasons.push(status.to_string());
@@ -42,10 +42,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         }
         Err(error) => reasons.push(format!("database unreachable: {error}")),
     }
-    if state.lexicons.all().is_empty() {
+    if state.app.lexicons.all().is_empty() {
         reasons.push("no lexicons loaded".to_owned());
     }
-    if let Ok((pending, Some(overdue))) = crate::jobs::lateness(&state, chrono::Utc::now()).await
+    if let Ok((pending, Some(overdue))) =
+        crate::app::jobs::lateness(&state.app, state.app.clock.now()).await
         && overdue > chrono::Duration::hours(26)
     {
         warnings.push(format!(
@@ -54,7 +55,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         ));
     }
     if let Some(certificate) = state.certificates.current() {
-        let days = (certificate.not_after - chrono::Utc::now().timestamp()) / 86_400;
+        let days = (certificate.not_after - state.app.clock.now_s()) / 86_400;
         if days < 14 {
             warnings.push(format!("the HTTPS certificate expires in {days} days"));
         }
@@ -80,7 +81,12 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut out = state.metrics.render_requests();
-    if let Ok(sessions) = state.store.active_sessions().await {
+    if let Ok(sessions) = state
+        .app
+        .store
+        .active_sessions(state.app.clock.now_s())
+        .await
+    {
         gauge(
             &mut out,
             "tilebag_active_sessions",
@@ -88,7 +94,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             sessions as f64,
         );
     }
-    let pool = state.store.pool_state();
+    let pool = state.app.store.pool_state();
     gauge(
         &mut out,
         "tilebag_db_pool_connections",
@@ -105,15 +111,15 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         &mut out,
         "tilebag_lexicon_load_seconds",
         "Time it took to load the lexicons.",
-        state.lexicons.load_seconds,
+        state.app.lexicons.load_seconds,
     );
     gauge(
         &mut out,
         "tilebag_lexicons",
         "Lexicons loaded.",
-        state.lexicons.all().len() as f64,
+        state.app.lexicons.all().len() as f64,
     );
-    if let Ok(Some(at)) = state.store.last_success(crate::jobs::DAILY).await {
+    if let Ok(Some(at)) = state.app.store.last_success(crate::app::jobs::DAILY).await {
         gauge(
             &mut out,
             "tilebag_daily_job_last_success_timestamp_seconds",
@@ -121,7 +127,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             at as f64,
         );
     }
-    if let Ok((pending, _)) = crate::jobs::lateness(&state, chrono::Utc::now()).await {
+    if let Ok((pending, _)) = crate::app::jobs::lateness(&state.app, state.app.clock.now()).await {
         gauge(
             &mut out,
             "tilebag_daily_job_unprocessed_days",

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use tilebag_server::app::Clock;
 use tilebag_server::{AppState, Config, Lexicons, MigrateMode};
 use tilebag_store::Store;
 use tilebag_store::testing::TestDatabase;
@@ -13,6 +14,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub state: AppState,
     pub store: Store,
+    /// The server's clock: it stands still until a test moves it.
+    pub clock: Clock,
     stop: Option<oneshot::Sender<()>>,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     _db: TestDatabase,
@@ -53,13 +56,14 @@ pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> Tes
     config.run_daily_job = false;
     let db = TestDatabase::new(backend).await;
     let store = Store::connect(&db.url).await.expect("connect");
+    let clock = Clock::manual(chrono::Utc::now());
     if migrate {
-        store.migrate().await.expect("migrate");
+        store.migrate(clock.now_s()).await.expect("migrate");
     } else {
         config.migrate = MigrateMode::Check;
     }
     let lexicons = Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0);
-    let state = AppState::new(store.clone(), lexicons, config);
+    let state = AppState::with_clock(store.clone(), lexicons, config, clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -72,6 +76,7 @@ pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> Tes
         address,
         state,
         store,
+        clock,
         stop: Some(stop),
         server,
         _db: db,

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
+use tilebag_server::app::Clock;
 use tilebag_server::{AppState, Config, DatabaseArgs, Lexicons, LogFormat, MigrateMode, ServeArgs};
 use tilebag_store::{Backend, Store};
 
@@ -64,7 +65,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             Backend::Postgres => MigrateMode::Check,
         });
         if migrate == MigrateMode::Auto {
-            for migration in store.migrate().await? {
+            for migration in store.migrate(Clock::system().now_s()).await? {
                 tracing::info!(
                     version = migration.version,
                     name = migration.name,
@@ -141,7 +142,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
 pub fn migrate(database: &DatabaseArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let store = connect(database, data_dir).await?;
-        let applied = store.migrate().await?;
+        let applied = store.migrate(Clock::system().now_s()).await?;
         if applied.is_empty() {
             println!("nothing to migrate: {}", store.schema_status().await?);
         }
@@ -172,10 +173,12 @@ pub fn backup(args: &BackupArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Award medals for every finished challenge day not yet processed, and clean up.
+/// Award medals for every finished challenge day not yet processed, and clean up. Takes the
+/// same database lease as a server's own scheduler, so the two never run at once.
 #[derive(Debug, Args)]
 pub struct DailyArgs {
-    /// Run as if today were this day (YYYY-MM-DD): days before it are processed.
+    /// Process the pending days up to this one (YYYY-MM-DD) only; it must have ended (and
+    /// its last rounds too: 10 minutes after midnight in the challenge time zone).
     #[arg(long, value_name = "DATE")]
     pub date: Option<chrono::NaiveDate>,
     #[command(flatten)]
@@ -199,22 +202,10 @@ pub fn daily(args: &DailyArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             Lexicons::new(library.load_all()?, 0.0),
             config,
         );
-        let now = match args.date {
-            Some(day) => day
-                .and_hms_opt(12, 0, 0)
-                .and_then(|noon| {
-                    noon.and_local_timezone(args.challenges.challenge_time_zone)
-                        .earliest()
-                })
-                .map(|local| local.with_timezone(&chrono::Utc))
-                .context("that date has no noon in the challenge time zone")?,
-            None => chrono::Utc::now(),
-        };
-        let outcome = tilebag_server::jobs::run_recorded(&state, now)
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        println!("{outcome}");
+        let holder = format!("cli-{}", std::process::id());
+        let result = tilebag_server::app::jobs::run(&state.app, &holder, args.date).await;
         store.close().await;
+        println!("{}", result?);
         Ok(ExitCode::SUCCESS)
     })
 }

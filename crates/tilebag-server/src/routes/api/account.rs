@@ -122,7 +122,7 @@ pub async fn settings(
         &body.preferences,
     )
     .await?;
-    let fresh = state.store.user(user.user.id).await?;
+    let fresh = state.app.store.user(user.user.id).await?;
     Ok(Json(account(&fresh, None)).into_response())
 }
 

@@ -10,16 +10,24 @@ use tilebag_store::{ListId, SaveError, StoreError, WallId};
 use tilebag_study::{Deal, Guess, StudyList};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::walls::{self, Action, Loaded, MAX_QUESTIONS, Source, WallSettings};
 use crate::error::{AppError, AppJson, AppQuery};
 use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::state::AppState;
-use crate::walls::{self, Loaded, MAX_QUESTIONS, WallSettings, WallView};
+use crate::wall_view::{WallView, challenge_link, view};
 
-fn answer(state: &AppState, player: &Player, status: StatusCode, loaded: &Loaded) -> Response {
-    let mut response = (status, Json(walls::view(state, loaded))).into_response();
+/// The wall as the player sees it, with `status`.
+pub async fn answer(
+    state: &AppState,
+    player: &Player,
+    status: StatusCode,
+    loaded: &Loaded,
+) -> Result<Response, AppError> {
+    let link = challenge_link(&state.app, loaded).await?;
+    let mut response = (status, Json(view(&state.app, loaded, link))).into_response();
     player.set_cookie(&mut response);
-    response
+    Ok(response)
 }
 
 /// A new wall from a search.
@@ -41,10 +49,11 @@ pub async fn create(
     player: Player,
     AppJson(body): AppJson<NewWall>,
 ) -> Result<Response, AppError> {
-    let (lexicon, alphagrams) = walls::alphagrams_of(&state, &body.search)?;
-    let id = walls::create(&state, &player.owner, lexicon, alphagrams, &body.settings).await?;
-    let loaded = walls::load(&state, id, &player.owner).await?;
-    Ok(answer(&state, &player, StatusCode::CREATED, &loaded))
+    let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &body.search)?;
+    let source = Source::Alphagrams(alphagrams);
+    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
+    let loaded = walls::load(&state.app, id, &player.owner).await?;
+    answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
 
 /// Largest upload: 40,000 lines of up to 15 letters, with room for CRLF and comments.
@@ -133,7 +142,7 @@ pub async fn upload(
     AppQuery(params): AppQuery<UploadParams>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
     let alphagrams = read_upload(lexicon, &body)?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
@@ -143,9 +152,10 @@ pub async fn upload(
         seconds: params.seconds.unwrap_or(defaults.seconds),
         ..defaults
     };
-    let id = walls::create(&state, &player.owner, lexicon, alphagrams, &settings).await?;
-    let loaded = walls::load(&state, id, &player.owner).await?;
-    Ok(answer(&state, &player, StatusCode::CREATED, &loaded))
+    let source = Source::Alphagrams(alphagrams);
+    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
+    let loaded = walls::load(&state.app, id, &player.owner).await?;
+    answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
 
 /// The wall's current round.
@@ -155,8 +165,8 @@ pub async fn show(
     player: Player,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let loaded = walls::load(&state, WallId(id), &player.owner).await?;
-    Ok(answer(&state, &player, StatusCode::OK, &loaded))
+    let loaded = walls::load(&state.app, WallId(id), &player.owner).await?;
+    answer(&state, &player, StatusCode::OK, &loaded).await
 }
 
 /// A guess.
@@ -193,8 +203,9 @@ pub async fn guess(
     Path(id): Path<i64>,
     AppJson(body): AppJson<GuessIn>,
 ) -> Result<Response, AppError> {
-    let (loaded, outcome) = walls::guess(&state, WallId(id), &player.owner, &body.word).await?;
-    let (result, question) = match outcome {
+    let action = Action::Guess(body.word.clone());
+    let (loaded, outcome) = walls::act(&state.app, WallId(id), Some(&player.owner), action).await?;
+    let (result, question) = match outcome.unwrap_or(Guess::Over) {
         Guess::Solved { question, .. } => ("solved", Some(question)),
         Guess::AlreadySolved { question } => ("already_solved", Some(question)),
         Guess::Wrong => ("wrong", None),
@@ -207,7 +218,7 @@ pub async fn guess(
         word: body.word.trim().to_ascii_uppercase(),
         solved: loaded.round.solved_count(),
         wrong: loaded.round.wrong,
-        remaining_ms: loaded.round.remaining(walls::now_ms()),
+        remaining_ms: loaded.round.remaining(state.app.clock.now_ms()),
         ended: loaded.round.ended.is_some(),
     })
     .into_response())
@@ -220,8 +231,9 @@ pub async fn give_up(
     player: Player,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let loaded = walls::give_up(&state, WallId(id), &player.owner).await?;
-    Ok(answer(&state, &player, StatusCode::OK, &loaded))
+    let (loaded, _) =
+        walls::act(&state.app, WallId(id), Some(&player.owner), Action::GiveUp).await?;
+    answer(&state, &player, StatusCode::OK, &loaded).await
 }
 
 /// Marks a question missed or not after the round (`missed: null` undoes it).
@@ -240,15 +252,12 @@ pub async fn mark(
     Path(id): Path<i64>,
     AppJson(body): AppJson<MarkIn>,
 ) -> Result<Response, AppError> {
-    let loaded = walls::mark_missed(
-        &state,
-        WallId(id),
-        &player.owner,
-        body.question,
-        body.missed,
-    )
-    .await?;
-    Ok(answer(&state, &player, StatusCode::OK, &loaded))
+    let action = Action::Mark {
+        question: body.question,
+        missed: body.missed,
+    };
+    let (loaded, _) = walls::act(&state.app, WallId(id), Some(&player.owner), action).await?;
+    answer(&state, &player, StatusCode::OK, &loaded).await
 }
 
 /// What the next round deals.
@@ -269,8 +278,9 @@ pub async fn next(
     Path(id): Path<i64>,
     AppJson(body): AppJson<NextIn>,
 ) -> Result<Response, AppError> {
-    let loaded = walls::next_round(&state, WallId(id), &player.owner, body.deal).await?;
-    Ok(answer(&state, &player, StatusCode::OK, &loaded))
+    let action = Action::Next(body.deal);
+    let (loaded, _) = walls::act(&state.app, WallId(id), Some(&player.owner), action).await?;
+    answer(&state, &player, StatusCode::OK, &loaded).await
 }
 
 /// A name for a list.
@@ -344,22 +354,11 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let user = player.account()?;
     let name = check_name(&body.name)?;
-    walls::load(&state, WallId(id), &player.owner).await?;
-    let list: StudyList = serde_json::from_str(&state.store.wall_list(WallId(id)).await?)
-        .map_err(AppError::internal)?;
-    let progress = walls::progress(&list);
-    let list_id = state
-        .store
-        .save_wall_list(
-            WallId(id),
-            user.id,
-            &name,
-            progress,
-            state.config.max_saved_alphagrams,
-        )
+    walls::load(&state.app, WallId(id), &player.owner).await?;
+    let list_id = walls::save_list(&state.app, WallId(id), user, &name)
         .await
         .map_err(|e| save_error(e, &name))?;
-    let (summary, _) = state.store.list(list_id, user.id).await?;
+    let (summary, _) = state.app.store.list(list_id, user.id).await?;
     Ok((StatusCode::CREATED, Json(ListOut::from(summary))).into_response())
 }
 
@@ -368,6 +367,7 @@ pub async fn save(
 pub async fn lists(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
     let user = player.account()?;
     let all: Vec<ListOut> = state
+        .app
         .store
         .lists(user.id)
         .await?
@@ -406,24 +406,21 @@ pub async fn play(
 ) -> Result<Response, AppError> {
     let user = player.account()?;
     body.settings.check()?;
-    let (summary, list_json) = state
+    let (summary, _) = state
+        .app
         .store
         .list(ListId(id), user.id)
         .await
         .map_err(not_found_list)?;
-    let lexicon = state.lexicons.pick(Some(&summary.lexicon))?;
-    let id = walls::create_from_list(
-        &state,
+    let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
+    let source = Source::List {
+        id: ListId(id),
         user,
-        ListId(id),
-        lexicon,
-        &list_json,
-        body.deal,
-        &body.settings,
-    )
-    .await?;
-    let loaded = walls::load(&state, id, &player.owner).await?;
-    Ok(answer(&state, &player, StatusCode::CREATED, &loaded))
+        deal: body.deal,
+    };
+    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
+    let loaded = walls::load(&state.app, id, &player.owner).await?;
+    answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
 
 /// Renames a saved list.
@@ -437,6 +434,7 @@ pub async fn rename(
     let user = player.account()?;
     let name = check_name(&body.name)?;
     state
+        .app
         .store
         .rename_list(ListId(id), user.id, &name)
         .await
@@ -460,6 +458,7 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     let user = player.account()?;
     state
+        .app
         .store
         .delete_list(ListId(id), user.id)
         .await
@@ -487,6 +486,7 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     let user = player.account()?;
     let (summary, body) = state
+        .app
         .store
         .list(ListId(id), user.id)
         .await
@@ -497,7 +497,7 @@ pub async fn export(
     let lines: Vec<String> = match params.format.as_deref().unwrap_or("alphagrams") {
         "alphagrams" => alphagrams,
         "words" => {
-            let lexicon = state.lexicons.pick(Some(&summary.lexicon))?;
+            let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
             let mut words: Vec<String> =
                 tilebag_study::questions(lexicon, alphagrams.iter().map(String::as_str))
                     .unwrap_or_default()

@@ -32,7 +32,7 @@ pub async fn anagram(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<AnagramParams>,
 ) -> Result<Response, AppError> {
-    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
     Ok(Json(tools::anagram(lexicon, &params.q, params.mode.as_deref())?).into_response())
 }
 
@@ -53,7 +53,7 @@ pub async fn judge(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<JudgeParams>,
 ) -> Result<Response, AppError> {
-    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
     Ok(Json(tools::judge(lexicon, &params.words)).into_response())
 }
 
@@ -76,11 +76,11 @@ pub async fn info(
     Path(word): Path<String>,
     AppQuery(params): AppQuery<InfoParams>,
 ) -> Result<Response, AppError> {
-    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
+    let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
     let compare = params
         .compare
         .as_deref()
-        .map(|name| state.lexicons.pick(Some(name)))
+        .map(|name| state.app.lexicons.pick(Some(name)))
         .transpose()?;
     Ok(Json(tools::info(lexicon, &word, compare)?).into_response())
 }
@@ -92,7 +92,7 @@ pub async fn search(
     State(state): State<AppState>,
     AppQuery(form): AppQuery<SearchForm>,
 ) -> Result<Response, AppError> {
-    Ok(Json(tools::search(&state.lexicons, &form)?).into_response())
+    Ok(Json(tools::search(&state.app.lexicons, &form)?).into_response())
 }
 
 /// Search with criteria in a JSON body.
@@ -102,13 +102,14 @@ pub async fn search_json(
     State(state): State<AppState>,
     AppJson(form): AppJson<SearchForm>,
 ) -> Result<Response, AppError> {
-    Ok(Json(tools::search(&state.lexicons, &form)?).into_response())
+    Ok(Json(tools::search(&state.app.lexicons, &form)?).into_response())
 }
 
 /// The lexicons offered, the default first.
 #[utoipa::path(get, path = "/api/v1/lexicons", responses((status = 200, body = [LexiconOut])))]
 pub async fn lexicons(State(state): State<AppState>) -> Response {
     let all: Vec<LexiconOut<'_>> = state
+        .app
         .lexicons
         .all()
         .iter()

@@ -149,6 +149,7 @@ fn settings_page(
     let page = SettingsPage {
         page: Page::new("Settings", who),
         lexicons: state
+            .app
             .lexicons
             .names()
             .into_iter()
@@ -205,7 +206,7 @@ pub(crate) async fn save_settings(
     crate::settings::save_settings(&state, &user, form.default_lexicon.as_deref(), &preferences)
         .await?;
     let (session, _) = who.0.ok_or_else(AppError::unauthorized)?;
-    let fresh = MaybeUser(Some((session, state.store.user(user.id).await?)));
+    let fresh = MaybeUser(Some((session, state.app.store.user(user.id).await?)));
     settings_page(&state, &fresh, Some("Settings saved.".into()), None)
 }
 

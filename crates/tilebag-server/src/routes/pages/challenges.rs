@@ -6,18 +6,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
-use tilebag_study::challenge::Challenge;
 
 use super::{Page, PageError, render};
+use crate::app::challenges::{DayOut, MedalCounts, PlayerMedals};
+use crate::app::{challenges, jobs};
 use crate::auth::{MaybeUser, check_csrf};
 use crate::error::{AppError, AppQuery};
 use crate::player::Player;
-use crate::routes::api::challenges::{
-    DayOut, DayParams, MedalCounts, PeriodParams, PlayerMedals, day_of_challenges, hall,
-    player_medals,
-};
+use crate::routes::api::challenges::{DayParams, PeriodParams};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -35,20 +32,32 @@ pub(crate) async fn list(
     who: MaybeUser,
     AppQuery(params): AppQuery<DayParams>,
 ) -> Result<Response, PageError> {
-    let day = day_of_challenges(&state, &params).await?;
+    let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
+    // A day that cannot be shown (not begun, malformed) shows today, saying why.
+    let (day, error) = match challenges::check_day(&state.app, params.date.as_deref()) {
+        Ok(day) => (day, None),
+        Err(error) => (challenges::today(&state.app), Some(error.to_string())),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let day = challenges::day_of_challenges(&state.app, lexicon, day).await?;
     let page = ChallengesPage {
         page: Page::new("Challenges", &who),
         lexicon: day.lexicon.clone(),
         lexicons: state
+            .app
             .lexicons
             .names()
             .into_iter()
             .map(str::to_owned)
             .collect(),
         day,
-        error: None,
+        error,
     };
-    Ok(render(StatusCode::OK, &page))
+    Ok(render(status, &page))
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,13 +76,11 @@ pub(crate) async fn play(
     if let Some((session, _)) = &who.0 {
         check_csrf(session, form.csrf.as_deref().unwrap_or(""))?;
     }
-    let challenge = Challenge::parse(&slug)
-        .ok_or_else(|| AppError::not_found(format!("no challenge is called `{slug}`")))?;
+    let challenge = crate::routes::api::challenges::parse(&slug)?;
     let player = Player::resolve(who.0.clone(), &headers);
-    let lexicon = state.lexicons.pick(params.lexicon.as_deref())?;
-    let day = params.day(&state)?;
-    let (wall, _) = crate::challenges::play(
-        &state,
+    let (day, lexicon) = params.resolve(&state)?;
+    let (wall, _) = challenges::play(
+        &state.app,
         &player.owner,
         player.user.as_ref(),
         lexicon,
@@ -98,7 +105,7 @@ pub(crate) async fn player(
     who: MaybeUser,
     Path(name): Path<String>,
 ) -> Result<Response, PageError> {
-    let medals = player_medals(&state, &name).await?;
+    let medals = challenges::player_medals(&state.app, &name).await?;
     Ok(render(
         StatusCode::OK,
         &PlayerPage {
@@ -123,7 +130,7 @@ pub(crate) async fn hall_of_fame(
     AppQuery(params): AppQuery<PeriodParams>,
 ) -> Result<Response, PageError> {
     let period = params.period.unwrap_or_else(|| "month".into());
-    let players = hall(&state, Some(&period)).await?;
+    let players = challenges::hall(&state.app, Some(&period)).await?;
     let periods = [
         ("week", "This week"),
         ("month", "This month"),
@@ -147,7 +154,7 @@ struct AdminPage {
     page: Page,
     pending: usize,
     overdue_hours: Option<i64>,
-    runs: Vec<tilebag_store::JobRun>,
+    runs: Vec<jobs::RunView>,
 }
 
 pub(crate) async fn admin(
@@ -164,8 +171,8 @@ pub(crate) async fn admin(
         }
         Some(_) => {}
     }
-    let (pending, overdue) = crate::jobs::lateness(&state, Utc::now()).await?;
-    let runs = state.store.job_runs(50).await?;
+    let (pending, overdue) = jobs::lateness(&state.app, state.app.clock.now()).await?;
+    let runs = jobs::runs(&state.app, 50).await?;
     Ok(render(
         StatusCode::OK,
         &AdminPage {

@@ -67,6 +67,12 @@ impl From<AppError> for PageError {
     }
 }
 
+impl From<crate::app::ServiceError> for PageError {
+    fn from(error: crate::app::ServiceError) -> PageError {
+        PageError(error.into())
+    }
+}
+
 impl From<tilebag_store::StoreError> for PageError {
     fn from(error: tilebag_store::StoreError) -> PageError {
         PageError(error.into())

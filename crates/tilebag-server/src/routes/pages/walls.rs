@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, PageError, render};
+use crate::app::walls::{self, Mode, Source, WallSettings};
 use crate::auth::{MaybeUser, check_csrf};
 use crate::error::AppError;
 use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::settings::{Preferences, TileOrder};
 use crate::state::AppState;
-use crate::walls::{self, Mode, WallSettings};
 
 #[derive(Template)]
 #[template(path = "new_wall.html")]
@@ -34,6 +34,7 @@ fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> 
         .and_then(|(_, user)| user.default_lexicon.clone())
         .unwrap_or_else(|| {
             state
+                .app
                 .lexicons
                 .names()
                 .first()
@@ -45,6 +46,7 @@ fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> 
         page: Page::new("New wall", who),
         lexicon,
         lexicons: state
+            .app
             .lexicons
             .names()
             .into_iter()
@@ -107,7 +109,7 @@ async fn create_wall(
         anagrams: form.anagrams,
         ..SearchForm::default()
     };
-    let (lexicon, alphagrams) = walls::alphagrams_of(state, &search)?;
+    let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &search)?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
         questions_per_round: form
@@ -117,7 +119,8 @@ async fn create_wall(
         mode: form.mode.unwrap_or(defaults.mode),
         min_length: form.min_length.unwrap_or(defaults.min_length),
     };
-    let id = walls::create(state, &player.owner, lexicon, alphagrams, &settings).await?;
+    let source = Source::Alphagrams(alphagrams);
+    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
     player.set_cookie(&mut response);
     Ok(response)
@@ -138,7 +141,7 @@ pub(crate) async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let player = Player::resolve(who.0.clone(), &headers);
-    walls::load(&state, tilebag_store::WallId(id), &player.owner).await?;
+    walls::load(&state.app, tilebag_store::WallId(id), &player.owner).await?;
     let order = match who
         .0
         .as_ref()
@@ -172,7 +175,7 @@ pub(crate) async fn lists(
     let Some((_, user)) = &who.0 else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let lists = state.store.lists(user.id).await?;
+    let lists = state.app.store.lists(user.id).await?;
     Ok(render(
         StatusCode::OK,
         &ListsPage {

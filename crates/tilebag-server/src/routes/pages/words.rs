@@ -58,13 +58,14 @@ fn lexicon_name(state: &AppState, asked: Option<&str>, who: &MaybeUser) -> Strin
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .or(preferred);
-    name.and_then(|n| state.lexicons.get(&n).map(|l| l.name().to_owned()))
-        .or_else(|| state.lexicons.names().first().map(|n| (*n).to_owned()))
+    name.and_then(|n| state.app.lexicons.get(&n).map(|l| l.name().to_owned()))
+        .or_else(|| state.app.lexicons.names().first().map(|n| (*n).to_owned()))
         .unwrap_or_default()
 }
 
 fn lexicon_names(state: &AppState) -> Vec<String> {
     state
+        .app
         .lexicons
         .names()
         .into_iter()
@@ -100,7 +101,13 @@ pub(crate) async fn anagram(
     let query = params.q.unwrap_or_default();
     let mode = params.mode.unwrap_or_else(|| "anagram".into());
     let found = (!query.trim().is_empty())
-        .then(|| tools::anagram(state.lexicons.pick(Some(&lexicon))?, &query, Some(&mode)))
+        .then(|| {
+            tools::anagram(
+                state.app.lexicons.pick(Some(&lexicon))?,
+                &query,
+                Some(&mode),
+            )
+        })
         .transpose();
     let (words, error, status) = match found {
         Ok(found) => (found.map(|f| f.words), None, StatusCode::OK),
@@ -144,7 +151,10 @@ pub(crate) async fn judge(
     let verdict = if words.trim().is_empty() {
         None
     } else {
-        Some(tools::judge(state.lexicons.pick(Some(&lexicon))?, &words))
+        Some(tools::judge(
+            state.app.lexicons.pick(Some(&lexicon))?,
+            &words,
+        ))
     };
     Ok(render(
         StatusCode::OK,
@@ -178,7 +188,7 @@ pub(crate) async fn info(
     AppQuery(params): AppQuery<InfoParams>,
 ) -> Result<Response, PageError> {
     let lexicon = lexicon_name(&state, params.lexicon.as_deref(), &who);
-    let info = tools::info(state.lexicons.pick(Some(&lexicon))?, &word, None)?;
+    let info = tools::info(state.app.lexicons.pick(Some(&lexicon))?, &word, None)?;
     let title = info.word.word.to_owned();
     Ok(render(
         StatusCode::OK,
@@ -213,7 +223,7 @@ pub(crate) async fn search(
     let (results, error, status) = if form.is_empty() {
         (None, None, StatusCode::OK)
     } else {
-        match tools::search(&state.lexicons, &form) {
+        match tools::search(&state.app.lexicons, &form) {
             Ok(found) => (Some(found), None, StatusCode::OK),
             Err(e) => (None, Some(e.message), e.status),
         }
