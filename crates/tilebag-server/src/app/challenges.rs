@@ -8,7 +8,7 @@ use rand::Rng;
 use serde::Serialize;
 use tilebag_lexicon::Lexicon;
 use tilebag_store::{Attempt, ChallengeId, Owner, StoredChallenge, User, UserId, WallId};
-use tilebag_study::challenge::{Challenge, Medal, Score, generate, leaderboard};
+use tilebag_study::challenge::{Challenge, Draw, Medal, Score, generate, leaderboard};
 use utoipa::ToSchema;
 
 use super::documents::{read, write};
@@ -117,7 +117,7 @@ pub async fn get_or_draw(
             lexicon.name(),
             &kind,
             start,
-            &write(&questions)?,
+            &write(&Draw { questions }),
             i64::from(challenge.seconds()),
             app.clock.now_s(),
         )
@@ -144,7 +144,8 @@ pub async fn play(
                 challenge.title()
             ))
         })?;
-    let questions: Vec<tilebag_study::Question> = read("challenge draw", &stored.questions)?;
+    let draw: Draw = read(&stored.questions)?;
+    let questions = draw.questions;
     let total = questions.iter().map(|q| q.answers.len()).sum::<usize>();
     let current = challenge.period_start(today(app)) == challenge.period_start(day);
     let entry = user

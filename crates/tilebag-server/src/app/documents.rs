@@ -1,18 +1,17 @@
-//! Reading and writing the JSON documents stored in the database.
+//! Reading and writing the versioned documents stored in the database (see
+//! [`tilebag_study::document`]): older versions are upgraded on read, a newer one is refused
+//! with a message that says so.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use tilebag_study::document::{Document, decode, encode};
 
 use super::ServiceError;
 
-/// Reads a stored document of `kind`.
-pub fn read<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, ServiceError> {
-    serde_json::from_str(text)
-        .map_err(|e| ServiceError::Document(format!("the stored {kind} cannot be read: {e}")))
+/// Reads a stored document.
+pub fn read<T: Document>(text: &str) -> Result<T, ServiceError> {
+    decode(text).map_err(|e| ServiceError::Document(e.to_string()))
 }
 
 /// Writes a document to store.
-pub fn write<T: Serialize>(value: &T) -> Result<String, ServiceError> {
-    serde_json::to_string(value)
-        .map_err(|e| ServiceError::Document(format!("a document cannot be written: {e}")))
+pub fn write<T: Document>(value: &T) -> String {
+    encode(value)
 }

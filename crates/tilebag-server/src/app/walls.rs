@@ -60,6 +60,11 @@ pub enum Mode {
     Build,
 }
 
+impl tilebag_study::document::Document for WallSettings {
+    const KIND: &'static str = "wall settings";
+    const VERSION: u32 = 1;
+}
+
 impl WallSettings {
     /// Checks the ranges.
     pub fn check(&self) -> Result<(), ServiceError> {
@@ -197,7 +202,7 @@ pub async fn create(
                 StoreError::NotFound => ServiceError::not_found("no such list"),
                 other => other.into(),
             })?;
-            let mut list: StudyList = read("list", &body)?;
+            let mut list: StudyList = read(&body)?;
             let questions = deal_questions(lexicon, &mut list, deal, settings);
             if questions.is_empty() {
                 return Err(ServiceError::conflict(
@@ -239,9 +244,9 @@ pub async fn create(
         owner: owner.clone(),
         lexicon: lexicon.name().to_owned(),
         list_id,
-        settings: write(&settings)?,
-        list: write(&list)?,
-        round: write(&round)?,
+        settings: write(&settings),
+        list: write(&list),
+        round: write(&round),
         deadline: round.deadline,
         attempt,
     };
@@ -260,12 +265,12 @@ pub struct Loaded {
 }
 
 fn loaded(wall: &StoredWall) -> Result<Loaded, ServiceError> {
-    let mut round: Round = read("round", &wall.round)?;
+    let mut round: Round = read(&wall.round)?;
     round.deadline = wall.deadline;
     Ok(Loaded {
         wall: wall.clone(),
         round,
-        settings: read("wall settings", &wall.settings)?,
+        settings: read(&wall.settings)?,
     })
 }
 
@@ -387,7 +392,7 @@ pub fn decide(
         let Some(text) = list else {
             return Ok(Decision::NeedList);
         };
-        let mut study: StudyList = read("list", text)?;
+        let mut study: StudyList = read(text)?;
         if ended_now {
             study.record(
                 loaded
@@ -416,12 +421,12 @@ pub fn decide(
         }
         change.list = Some(ListUpdate {
             progress: progress(&study),
-            list: write(&study)?,
+            list: write(&study),
         });
     }
     if loaded.round != before {
         change.round = Some(RoundUpdate {
-            round: write(&loaded.round)?,
+            round: write(&loaded.round),
             deadline: loaded.round.deadline,
             running: loaded.round.ended.is_none(),
         });
@@ -465,8 +470,8 @@ pub async fn save_list(
             app.rules.max_saved_alphagrams,
             app.clock.now_s(),
             |body| {
-                let list: StudyList =
-                    serde_json::from_str(body).map_err(|e| StoreError::Other(e.to_string()))?;
+                let list: StudyList = tilebag_study::document::decode(body)
+                    .map_err(|e| StoreError::Other(e.to_string()))?;
                 Ok(progress(&list))
             },
         )

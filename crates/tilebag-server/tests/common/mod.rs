@@ -18,7 +18,7 @@ pub struct TestApp {
     pub clock: Clock,
     stop: Option<oneshot::Sender<()>>,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
-    _db: TestDatabase,
+    pub db: TestDatabase,
 }
 
 impl TestApp {
@@ -79,7 +79,7 @@ pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> Tes
         clock,
         stop: Some(stop),
         server,
-        _db: db,
+        db,
     }
 }
 

@@ -491,7 +491,7 @@ pub async fn export(
         .list(ListId(id), user.id)
         .await
         .map_err(not_found_list)?;
-    let list: StudyList = serde_json::from_str(&body).map_err(AppError::internal)?;
+    let list: StudyList = crate::app::documents::read(&body)?;
     let mut alphagrams = list.alphagrams.clone();
     alphagrams.sort();
     let lines: Vec<String> = match params.format.as_deref().unwrap_or("alphagrams") {
