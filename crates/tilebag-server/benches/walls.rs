@@ -44,7 +44,8 @@ fn start_server() -> String {
         runtime.block_on(async move {
             let db = TestDatabase::new("sqlite").await;
             let store = Store::connect(&db.url).await.expect("connect");
-            store.migrate().await.expect("migrate");
+            let clock = tilebag_server::app::Clock::system();
+            store.migrate(clock.now_s()).await.expect("migrate");
             let state = AppState::new(
                 store,
                 Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),

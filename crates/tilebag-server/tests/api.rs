@@ -304,7 +304,7 @@ async fn shutdown_turns_readiness_off_stops_accepting_and_waits_for_the_request_
     // Every wait below is far shorter than this, so a server that gave up on the request at
     // its shutdown timeout could not pass.
     let config = Config {
-        shutdown_timeout: Duration::from_secs(60),
+        shutdown_timeout: Duration::from_mins(1),
         ..Config::default()
     };
     let app = spawn_with("sqlite", true, config).await;

@@ -6,8 +6,8 @@ mod common;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -84,6 +84,44 @@ fn self_signed(dir: &Path, name: &str) -> CertificateDer<'static> {
     made.cert.der().clone()
 }
 
+/// Everything the server logs in this test binary, so a test can wait for what it reports.
+static LOGS: Mutex<String> = Mutex::new(String::new());
+
+struct CaptureLogs;
+
+impl std::io::Write for CaptureLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push_str(&String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends the server's logs (from every thread) to [`LOGS`]; idempotent.
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(|| CaptureLogs)
+            .try_init()
+            .expect("no other log subscriber in this test binary");
+    });
+}
+
+/// Whether one logged line holds every one of `parts`.
+fn logged(parts: &[&str]) -> bool {
+    LOGS.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .lines()
+        .any(|line| parts.iter().all(|part| line.contains(part)))
+}
+
 async fn start_https(
     settings: TlsSettings,
     http: tokio::net::TcpListener,
@@ -100,6 +138,7 @@ async fn start_https(
 
 #[tokio::test]
 async fn certificate_files_reload_without_a_restart_and_http_redirects() {
+    capture_logs();
     let dir = tempfile::tempdir().unwrap();
     let first = self_signed(dir.path(), "localhost");
     let files = CertFiles {
@@ -155,9 +194,17 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
         .starts_with("HTTP/1.1 404")
     );
 
-    // A broken pair is refused: the old certificate stays.
+    // A broken pair is refused: the watcher reports it, and the old certificate stays.
     std::fs::write(&files.cert, "not a certificate").unwrap();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    let cert_path = files.cert.display().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !logged(&["the changed certificate files are not usable", &cert_path]) {
+        assert!(
+            Instant::now() < deadline,
+            "the watcher did not report the broken {cert_path} within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(
         get_tls(https, "localhost", std::slice::from_ref(&first), "/healthz")
             .await
@@ -169,9 +216,9 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
 
     // A new pair is served to the next connection, without a restart.
     let second = self_signed(dir.path(), "localhost");
-    let mut served = String::new();
-    for _ in 0..50 {
-        if let Ok((now, _)) = get_tls(
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let served = loop {
+        match get_tls(
             https,
             "localhost",
             std::slice::from_ref(&second),
@@ -179,15 +226,15 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
         )
         .await
         {
-            served = now;
-            break;
+            Ok((served, _)) => break served,
+            Err(error) => assert!(
+                Instant::now() < deadline,
+                "the new certificate is not served 10 s after it was written: {error}"
+            ),
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        !served.is_empty() && served != serial,
-        "the new certificate is served"
-    );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_ne!(served, serial, "the new certificate is served");
 }
 
 #[tokio::test]

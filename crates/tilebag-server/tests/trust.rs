@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::Days;
 use common::{TestApp, error_of, register, spawn_app, spawn_with};
 use serde_json::{Value, json};
+use sqlx::Connection as _;
 use tilebag_server::Config;
 use tilebag_server::app::jobs::{self, JobError};
 use tilebag_store::testing::backends;
@@ -629,7 +630,6 @@ async fn cancelled_requests_leave_no_connection_idle_in_a_transaction() {
         task.await.unwrap();
     }
     // Every connection goes back to idle (never "idle in transaction").
-    use sqlx::Connection as _;
     let mut watcher = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {

@@ -55,7 +55,7 @@ pub struct NewSession<'a> {
 }
 
 /// The advisory lock registrations take on PostgreSQL ("tbadmin").
-const ADMIN_LOCK: i64 = 0x7462_6164_6d69_6e;
+const ADMIN_LOCK: i64 = 0x0074_6261_646d_696e;
 
 const USER_COLUMNS: &str =
     "id, username, password_hash, is_admin, default_lexicon, preferences, created_at";

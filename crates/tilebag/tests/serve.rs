@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tilebag_store::testing::{TestDatabase, backends};
 
@@ -117,34 +117,72 @@ fn serve_with_no_settings_uses_sqlite_in_the_data_directory() {
     assert!(server.wait().success(), "exits 0 after SIGTERM");
 }
 
+/// Reads an HTTP/1.1 response head (status line and headers), byte by byte so that nothing
+/// after it is consumed.
+fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        let read = stream.read(&mut byte).expect("read the response head");
+        assert_eq!(
+            read,
+            1,
+            "connection closed after {:?}",
+            String::from_utf8_lossy(&head)
+        );
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).expect("an ASCII head")
+}
+
 #[test]
 fn sigterm_lets_an_in_flight_request_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &["--shutdown-timeout", "10"]);
+    // Far longer than any wait below: the request is answered because the server waits for
+    // it, not because the shutdown timeout has not run out yet.
+    let mut server = Server::start(dir.path(), &["--shutdown-timeout", "60"]);
     let body = br#"{"length": "7", "probability": "1-3"}"#;
     let mut stream = TcpStream::connect(server.address()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     write!(
         stream,
-        "POST /api/v1/search HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "POST /api/v1/search HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         server.address(),
         body.len()
     )
     .unwrap();
+    // `100 Continue` comes once the handler starts reading the body: the request is under way.
+    let interim = read_head(&mut stream);
+    assert!(interim.starts_with("HTTP/1.1 100 Continue"), "{interim}");
     stream.write_all(&body[..5]).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
     server.terminate();
     // The listener closes at once; the request already under way is still answered.
-    std::thread::sleep(Duration::from_millis(500));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(server.address()).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "{} still accepts connections 10 s after SIGTERM",
+            server.address()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert!(
-        TcpStream::connect(server.address()).is_err(),
-        "no new connections after SIGTERM"
+        server.child.try_wait().unwrap().is_none(),
+        "the process exited with a request in flight"
     );
     stream.write_all(&body[5..]).unwrap();
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    stream
+        .read_to_string(&mut response)
+        .expect("the whole response within 10 s");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("\"alphagrams\""));
-    assert!(server.wait().success());
+    assert!(response.contains("\"alphagrams\""), "{response}");
+    assert!(
+        server.wait().success(),
+        "exits 0 once the request is answered"
+    );
 }
 
 #[test]
