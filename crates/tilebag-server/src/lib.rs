@@ -100,8 +100,8 @@ pub async fn serve_https(
     tls: &tls::TlsSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (runtime, task) =
-        tls::start(tls, state.certificates.clone()).map_err(std::io::Error::other)?;
+    let (runtime, task) = tls::start(tls, state.certificates.clone(), state.app.clock.clone())
+        .map_err(std::io::Error::other)?;
     let _certificates = AbortOnDrop(task);
     let hsts = axum::http::HeaderValue::from_str(&tls.hsts()).map_err(std::io::Error::other)?;
     let secure = app(state.clone()).layer(

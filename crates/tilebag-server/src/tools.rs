@@ -3,7 +3,7 @@
 use tilebag_lexicon::Lexicon;
 use tilebag_lexicon::query::{Criterion, Query, Rack};
 
-use crate::error::AppError;
+use crate::app::ServiceError;
 use crate::search_form::SearchForm;
 use crate::state::Lexicons;
 use crate::views::{AlphagramOut, AnagramOut, InfoOut, JudgeOut, SearchOut, Verdict};
@@ -16,14 +16,14 @@ pub fn anagram<'a>(
     lexicon: &'a Lexicon,
     query: &str,
     mode: Option<&str>,
-) -> Result<AnagramOut<'a>, AppError> {
+) -> Result<AnagramOut<'a>, ServiceError> {
     let rack = Rack::parse(query.trim())?;
     let criterion = match mode.unwrap_or("anagram") {
         "anagram" | "" => Criterion::Anagram(rack),
         "build" => Criterion::Build(rack),
         "super" => Criterion::Super(rack),
         other => {
-            return Err(AppError::bad_request(format!(
+            return Err(ServiceError::invalid(format!(
                 "mode `{other}`: say anagram, build or super"
             )));
         }
@@ -64,9 +64,9 @@ pub fn info<'a>(
     lexicon: &'a Lexicon,
     word: &str,
     compare: Option<&Lexicon>,
-) -> Result<InfoOut<'a>, AppError> {
+) -> Result<InfoOut<'a>, ServiceError> {
     let id = lexicon.find_word(word).ok_or_else(|| {
-        AppError::not_found(format!(
+        ServiceError::not_found(format!(
             "{} is not a word in {}",
             word.to_ascii_uppercase(),
             lexicon.name()
@@ -76,12 +76,15 @@ pub fn info<'a>(
 }
 
 /// Runs a search form.
-pub fn search<'a>(lexicons: &'a Lexicons, form: &SearchForm) -> Result<SearchOut<'a>, AppError> {
+pub fn search<'a>(
+    lexicons: &'a Lexicons,
+    form: &SearchForm,
+) -> Result<SearchOut<'a>, ServiceError> {
     let lexicon = lexicons.pick(form.lexicon.as_deref())?;
     let mut spec = form.spec()?;
     match spec.limit {
         Some(limit) if limit > MAX_RESULTS => {
-            return Err(AppError::bad_request(format!(
+            return Err(ServiceError::invalid(format!(
                 "limit: at most {MAX_RESULTS} results per request; page through more with offset"
             )));
         }

@@ -150,8 +150,7 @@ pub fn stored(settings: &AcmeSettings) -> Option<Loaded> {
     load_pem(&cert, &key).ok()
 }
 
-fn due(current: Option<&Loaded>, renew_before: Duration) -> bool {
-    let now = chrono::Utc::now().timestamp();
+fn due(current: Option<&Loaded>, renew_before: Duration, now: i64) -> bool {
     current.is_none_or(|c| {
         c.not_after - now < i64::try_from(renew_before.as_secs()).unwrap_or(i64::MAX)
     })
@@ -163,13 +162,18 @@ pub async fn keep_certified(
     settings: AcmeSettings,
     certificates: Arc<Certificates>,
     challenges: Challenges,
+    clock: crate::app::Clock,
 ) {
     if let Some(loaded) = stored(&settings) {
         certificates.set(loaded);
     }
     let mut pause = Duration::from_secs(10);
     loop {
-        if due(certificates.current().as_ref(), settings.renew_before) {
+        if due(
+            certificates.current().as_ref(),
+            settings.renew_before,
+            clock.now_s(),
+        ) {
             match obtain(&settings, &challenges).await {
                 Ok(loaded) => {
                     certificates.set(loaded);

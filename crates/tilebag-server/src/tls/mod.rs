@@ -67,6 +67,7 @@ pub struct TlsRuntime {
 pub fn start(
     settings: &TlsSettings,
     certificates: Arc<Certificates>,
+    clock: crate::app::Clock,
 ) -> Result<(TlsRuntime, tokio::task::JoinHandle<()>), String> {
     // The ACME client's HTTPS connections use the process default: make it ours if unset.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -87,6 +88,7 @@ pub fn start(
             acme.clone(),
             runtime.certificates.clone(),
             runtime.challenges.clone(),
+            clock,
         )),
     };
     Ok((runtime, task))

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{Page, PageError, render};
 use crate::auth::MaybeUser;
-use crate::error::AppQuery;
+use crate::error::{AppError, AppQuery};
 use crate::search_form::SearchForm;
 use crate::state::AppState;
 use crate::tools;
@@ -111,7 +111,10 @@ pub(crate) async fn anagram(
         .transpose();
     let (words, error, status) = match found {
         Ok(found) => (found.map(|f| f.words), None, StatusCode::OK),
-        Err(e) => (None, Some(e.message), e.status),
+        Err(e) => {
+            let e = AppError::from(e);
+            (None, Some(e.message), e.status)
+        }
     };
     let page = AnagramPage {
         page: Page::new("Anagram", &who),
@@ -225,7 +228,10 @@ pub(crate) async fn search(
     } else {
         match tools::search(&state.app.lexicons, &form) {
             Ok(found) => (Some(found), None, StatusCode::OK),
-            Err(e) => (None, Some(e.message), e.status),
+            Err(e) => {
+                let e = AppError::from(e);
+                (None, Some(e.message), e.status)
+            }
         }
     };
     let page = SearchPage {
