@@ -336,6 +336,15 @@ fn daily_and_user_admin_commands() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(String::from_utf8_lossy(&run.stdout).starts_with("processed 0 day(s)"));
+    // A day that has not ended (today, in any zone, is still running somewhere) is refused,
+    // and nothing is marked processed.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let early = tilebag(dir.path(), &["daily", "--date", &tomorrow]);
+    assert!(!early.status.success(), "a day that has not ended is refused");
+    let said = String::from_utf8_lossy(&early.stderr);
+    assert!(said.contains("has not ended yet"), "{said}");
     let zone = tilebag(
         dir.path(),
         &["daily", "--challenge-time-zone", "Mars/Olympus"],
