@@ -342,7 +342,10 @@ fn daily_and_user_admin_commands() {
         .date_naive()
         .to_string();
     let early = tilebag(dir.path(), &["daily", "--date", &tomorrow]);
-    assert!(!early.status.success(), "a day that has not ended is refused");
+    assert!(
+        !early.status.success(),
+        "a day that has not ended is refused"
+    );
     let said = String::from_utf8_lossy(&early.stderr);
     assert!(said.contains("has not ended yet"), "{said}");
     let zone = tilebag(
