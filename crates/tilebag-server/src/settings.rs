@@ -50,7 +50,12 @@ impl Preferences {
     /// A player's stored preferences (defaults where unreadable).
     #[must_use]
     pub fn of(user: &User) -> Preferences {
-        serde_json::from_str(&user.preferences).unwrap_or_default()
+        // Display preferences only: one that cannot be read falls back to the defaults
+        // (with a log line) rather than failing every page.
+        tilebag_study::document::decode(&user.preferences).unwrap_or_else(|error| {
+            tracing::warn!(user = user.id.0, %error, "stored preferences cannot be read");
+            Preferences::default()
+        })
     }
 }
 
@@ -73,7 +78,7 @@ pub async fn save_settings(
         ),
         None => None,
     };
-    let json = serde_json::to_string(preferences).map_err(AppError::internal)?;
+    let json = tilebag_study::document::encode(preferences);
     Ok(state
         .app
         .store
@@ -104,4 +109,36 @@ pub async fn delete_account(state: &AppState, user: &User, password: &str) -> Re
         return Err(AppError::forbidden("the password is wrong"));
     }
     Ok(state.app.store.delete_user(user.id).await?)
+}
+
+impl tilebag_study::document::Document for Preferences {
+    const KIND: &'static str = "preferences";
+    const VERSION: u32 = 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tilebag_study::document::{decode, encode};
+
+    #[test]
+    fn preferences_stored_before_versions_read_as_they_were() {
+        let old = include_str!("../tests/fixtures/preferences-v0.json");
+        let read: Preferences = decode(old).expect("version 0 reads");
+        assert_eq!(
+            read,
+            Preferences {
+                tile_order: TileOrder::VowelsFirst,
+                show_definitions: true,
+                theme: Theme::Dark,
+            }
+        );
+        let written = encode(&read);
+        assert!(written.starts_with(r#"{"v":1,"#), "{written}");
+        assert_eq!(decode::<Preferences>(&written).expect("round trip"), read);
+        assert!(
+            decode::<Preferences>(r#"{"v":7}"#).is_err(),
+            "a newer version is refused"
+        );
+    }
 }

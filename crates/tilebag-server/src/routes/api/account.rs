@@ -38,7 +38,8 @@ fn account(user: &User, csrf_token: Option<String>) -> AccountOut {
         username: user.username.clone(),
         is_admin: user.is_admin,
         default_lexicon: user.default_lexicon.clone(),
-        preferences: serde_json::from_str(&user.preferences).unwrap_or_default(),
+        preferences: serde_json::to_value(crate::settings::Preferences::of(user))
+            .unwrap_or_default(),
         csrf_token,
     }
 }
