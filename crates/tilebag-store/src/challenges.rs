@@ -495,6 +495,15 @@ impl Store {
         Ok((walls.rows_affected(), runs.rows_affected()))
     }
 
+    /// A site-wide setting, if it has been recorded.
+    pub async fn site_setting_if_set(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM site_settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// A site-wide setting, created with `default` the first time it is asked for, so every
     /// replica agrees on it.
     pub async fn site_setting(&self, name: &str, default: &str) -> Result<String, StoreError> {

@@ -91,20 +91,28 @@ pub enum JobError {
     Failed(#[from] ServiceError),
 }
 
-/// The site's first day: no day before it is ever processed. Recorded once (shared by
-/// every replica): the first day anyone made a counted attempt, or the day it is first asked.
-pub async fn first_day(app: &App) -> Result<NaiveDate, ServiceError> {
-    let today = day_of(app, app.clock.now());
-    let default = app
-        .store
-        .first_entry_day()
-        .await?
-        .filter(|day| *day <= today)
-        .unwrap_or(today);
-    let stored = app
-        .store
-        .site_setting("first_day", &default.to_string())
-        .await?;
+/// The site's first day: no day before it is ever processed. Recorded (shared by every
+/// replica) by the first run of the job: the first day anyone made a counted attempt, or
+/// that day itself. Until then it is worked out without writing, so reads (`/readyz`,
+/// `/metrics`, the admin page) never write.
+pub async fn first_day(app: &App, record: bool) -> Result<NaiveDate, ServiceError> {
+    let stored = if let Some(stored) = app.store.site_setting_if_set("first_day").await? {
+        stored
+    } else {
+        let today = day_of(app, app.clock.now());
+        let default = app
+            .store
+            .first_entry_day()
+            .await?
+            .filter(|day| *day <= today)
+            .unwrap_or(today)
+            .to_string();
+        if record {
+            app.store.site_setting("first_day", &default).await?
+        } else {
+            default
+        }
+    };
     NaiveDate::parse_from_str(&stored, "%Y-%m-%d")
         .map_err(|e| ServiceError::Document(format!("the stored first day `{stored}`: {e}")))
 }
@@ -119,7 +127,7 @@ async fn backlog(
     app: &App,
     now: DateTime<Utc>,
 ) -> Result<Option<(NaiveDate, NaiveDate)>, ServiceError> {
-    let first = first_day(app).await?;
+    let first = first_day(app, false).await?;
     let next = match app.store.last_processed_day().await? {
         Some(last) => (last + chrono::Days::new(1)).max(first),
         None => first,
@@ -197,6 +205,7 @@ async fn award_day(app: &App, day: NaiveDate) -> Result<usize, ServiceError> {
 /// (all of them when `None`).
 pub async fn run_once(app: &App, until: Option<NaiveDate>) -> Result<Outcome, ServiceError> {
     let now = app.clock.now();
+    first_day(app, true).await?;
     let mut outcome = Outcome {
         rounds: walls::expire_all(app, MAX_EXPIRED_PER_RUN).await?,
         ..Outcome::default()
