@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::Days;
-use common::{TestApp, error_of, register, spawn_app, spawn_with};
+use common::{SendJson, TestApp, error_of, register, spawn_app, spawn_with};
 use serde_json::{Value, json};
 use sqlx::Connection as _;
 use tilebag_server::Config;
@@ -137,12 +137,8 @@ async fn a_counted_score_stands_when_the_round_expires_unseen() {
                     .post(app.url(&format!("/api/v1/walls/{id}/guess")))
                     .header("X-CSRF-Token", &csrf)
                     .json(&json!({ "word": word }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                    .json_body()
+                    .await;
                 assert!(matches!(
                     result["result"].as_str(),
                     Some("solved" | "already_solved")
@@ -160,12 +156,8 @@ async fn a_counted_score_stands_when_the_round_expires_unseen() {
             .get(app.url(&format!(
                 "/api/v1/challenges/today-7/leaderboard?date={today}"
             )))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         let rows: Vec<(String, i64, bool)> = board
             .as_array()
             .unwrap()
@@ -323,12 +315,8 @@ async fn guest_wall(app: &TestApp, questions: u32) -> (reqwest::Client, i64, Vec
             &json!({ "search": { "length": "7", "probability": format!("1-{questions}") },
                        "settings": { "questions_per_round": questions, "seconds": 600 } }),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     let id = wall["id"].as_i64().expect("wall id");
     let answers = answers(app, &wall);
     (client, id, answers)
@@ -352,12 +340,8 @@ async fn giving_up_while_guesses_race_loses_no_acknowledged_word() {
                     let result: Value = guesser
                         .post(url)
                         .json(&json!({ "word": word }))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                        .json_body()
+                        .await;
                     (word, result["result"].as_str().unwrap_or("").to_owned())
                 }));
                 if i == words.len() / 2 {
@@ -380,12 +364,8 @@ async fn giving_up_while_guesses_race_loses_no_acknowledged_word() {
             }
             let wall: Value = client
                 .get(app.url(&format!("/api/v1/walls/{id}")))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json_body()
+                .await;
             assert_eq!(wall["ended"], "gave_up", "{backend}");
             let found: Vec<String> = wall["questions"]
                 .as_array()
@@ -424,7 +404,8 @@ async fn parallel_missed_ticks_all_stick_in_the_round_and_the_saved_list() {
             .post(app.url("/api/v1/walls"))
             .header("X-CSRF-Token", &csrf)
             .json(&json!({ "search": { "length": "7", "probability": "1-50" }, "settings": { "questions_per_round": 50 } }))
-            .send().await.unwrap().json().await.unwrap();
+            .json_body()
+            .await;
         let id = wall["id"].as_i64().unwrap();
         let saved = client
             .post(app.url(&format!("/api/v1/walls/{id}/save")))
@@ -437,12 +418,8 @@ async fn parallel_missed_ticks_all_stick_in_the_round_and_the_saved_list() {
         let over: Value = client
             .post(app.url(&format!("/api/v1/walls/{id}/give-up")))
             .header("X-CSRF-Token", &csrf)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         assert_eq!(over["questions"].as_array().unwrap().len(), 50);
         let mut tasks = Vec::new();
         for question in 0..50 {
@@ -468,12 +445,8 @@ async fn parallel_missed_ticks_all_stick_in_the_round_and_the_saved_list() {
         }
         let wall: Value = client
             .get(app.url(&format!("/api/v1/walls/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         let still_missed = wall["questions"]
             .as_array()
             .unwrap()
@@ -481,14 +454,7 @@ async fn parallel_missed_ticks_all_stick_in_the_round_and_the_saved_list() {
             .filter(|q| q["missed"] == true)
             .count();
         assert_eq!(still_missed, 0, "{backend}: every tick stuck in the round");
-        let lists: Value = client
-            .get(app.url("/api/v1/lists"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let lists: Value = client.get(app.url("/api/v1/lists")).json_body().await;
         assert_eq!(
             (lists[0]["missed"].as_i64(), lists[0]["seen"].as_i64()),
             (Some(0), Some(50)),
@@ -513,12 +479,8 @@ async fn parallel_saves_cannot_pass_the_saved_list_quota() {
                 .post(app.url("/api/v1/walls"))
                 .header("X-CSRF-Token", &csrf)
                 .json(&json!({ "search": { "length": "7", "probability": "1-40" } }))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json_body()
+                .await;
             walls.push(wall["id"].as_i64().unwrap());
         }
         let mut tasks = Vec::new();
@@ -546,14 +508,7 @@ async fn parallel_saves_cannot_pass_the_saved_list_quota() {
         }
         statuses.sort_unstable();
         assert_eq!(statuses, [201, 201, 422, 422, 422, 422], "{backend}");
-        let lists: Value = client
-            .get(app.url("/api/v1/lists"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let lists: Value = client.get(app.url("/api/v1/lists")).json_body().await;
         let held: i64 = lists
             .as_array()
             .unwrap()

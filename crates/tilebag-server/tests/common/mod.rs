@@ -115,3 +115,20 @@ pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {
         .to_owned();
     (status, code, message)
 }
+
+/// Sending a request and reading its JSON answer, for tests.
+pub trait SendJson {
+    /// Sends the request and returns its body as JSON (panics if either fails).
+    fn json_body(self) -> impl std::future::Future<Output = serde_json::Value> + Send;
+}
+
+impl SendJson for reqwest::RequestBuilder {
+    async fn json_body(self) -> serde_json::Value {
+        self.send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+}
