@@ -46,10 +46,14 @@ fn start_server() -> String {
             let store = Store::connect(&db.url).await.expect("connect");
             let clock = tilebag_server::app::Clock::system();
             store.migrate(clock.now_s()).await.expect("migrate");
+            // Every simulated player registers from 127.0.0.1.
+            let mut config = Config::default();
+            config.registration_limit.per_address = u32::MAX;
+            config.registration_limit.total = u32::MAX;
             let state = AppState::new(
                 store,
                 Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),
-                Config::default(),
+                config,
             );
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await

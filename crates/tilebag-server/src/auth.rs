@@ -5,28 +5,22 @@
 //! the cookie must echo the session's CSRF token (a form field or the `X-CSRF-Token`
 //! header), and any request whose `Origin` is another site is refused.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tilebag_store::{NewSession, Session, StoreError, User};
 
-use crate::config::LoginLimit;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -161,9 +155,14 @@ pub async fn register(
     state: &AppState,
     username: &str,
     password: &str,
+    client: IpAddr,
 ) -> Result<NewLogin, AppError> {
     check_username(username)?;
     check_password(password)?;
+    state
+        .limits
+        .admit_registration(client, state.app.clock.now_ms())
+        .map_err(|wait| AppError::too_many("registrations", wait))?;
     let hash = hash_password(password.to_owned()).await?;
     let user = state
         .app
@@ -190,9 +189,9 @@ pub async fn login(
 ) -> Result<NewLogin, AppError> {
     let account = username.to_lowercase();
     state
-        .limiter
-        .check(&account, client, state.app.clock.now_ms())
-        .map_err(|wait| AppError::too_many_attempts(wait.as_secs().max(1)))?;
+        .limits
+        .check_login(&account, client, state.app.clock.now_ms())
+        .map_err(|wait| AppError::too_many("attempts", wait))?;
     let user = match state.app.store.user_by_name(username).await {
         Ok(user) => Some(user),
         Err(StoreError::NotFound) => None,
@@ -202,13 +201,13 @@ pub async fn login(
     let valid = verify_password(password.to_owned(), hash).await;
     match user {
         Some(user) if valid => {
-            state.limiter.forget(&account);
+            state.limits.login_succeeded(&account, client);
             start_session(state, user).await
         }
         _ => {
             state
-                .limiter
-                .fail(&account, client, state.app.clock.now_ms());
+                .limits
+                .login_failed(&account, client, state.app.clock.now_ms());
             Err(AppError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "bad_login",
@@ -269,20 +268,15 @@ impl FromRequestParts<AppState> for MaybeUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<MaybeUser, AppError> {
-        let Some(token) = cookie_token(&parts.headers) else {
-            return Ok(MaybeUser(None));
-        };
-        let now = state.app.clock.now_s();
-        match state.app.store.session(&token_hash(&token), now).await {
-            Ok(found) => Ok(MaybeUser(Some(found))),
-            Err(StoreError::NotFound) => Ok(MaybeUser(None)),
-            Err(other) => Err(other.into()),
+        if let Some(crate::csrf::SessionLookup(found)) = parts.extensions.get() {
+            return Ok(MaybeUser(found.clone()));
         }
+        Ok(MaybeUser(crate::csrf::lookup(state, &parts.headers).await?))
     }
 }
 
-/// The logged-in player of an API call; for state-changing methods the `X-CSRF-Token`
-/// header must match the session's token.
+/// The logged-in player of an API call (the CSRF guard has checked the token of a
+/// state-changing call).
 #[derive(Debug, Clone)]
 pub struct ApiUser {
     /// The session.
@@ -297,129 +291,6 @@ impl FromRequestParts<AppState> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, AppError> {
         let MaybeUser(found) = MaybeUser::from_request_parts(parts, state).await?;
         let (session, user) = found.ok_or_else(AppError::unauthorized)?;
-        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            check_csrf(&session, sent)?;
-        }
         Ok(ApiUser { session, user })
-    }
-}
-
-/// Refuses a state-changing request whose CSRF token does not match the session's.
-pub fn check_csrf(session: &Session, sent: &str) -> Result<(), AppError> {
-    if !sent.is_empty() && sent == session.csrf_token {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "missing or wrong CSRF token; reload the page and try again",
-        ))
-    }
-}
-
-/// Middleware: refuses state-changing requests sent from another site (by `Origin`).
-pub async fn same_origin(
-    State(_): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, AppError> {
-    if !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        let origin = request
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok());
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok());
-        if let (Some(origin), Some(host)) = (origin, host) {
-            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            if origin == "null" || !origin_host.eq_ignore_ascii_case(host) {
-                return Err(AppError::forbidden("cross-site request refused"));
-            }
-        }
-    }
-    Ok(next.run(request).await)
-}
-
-/// Counts failed logins per account and per client address in a sliding window.
-#[derive(Debug)]
-pub struct LoginLimiter {
-    limit: LoginLimit,
-    /// Times of failures (Unix milliseconds, from the clock) per key.
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
-
-impl LoginLimiter {
-    /// A limiter with these limits.
-    #[must_use]
-    pub fn new(limit: LoginLimit) -> LoginLimiter {
-        LoginLimiter {
-            limit,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn keys(account: &str, client: IpAddr) -> [(String, bool); 2] {
-        [
-            (format!("account:{account}"), true),
-            (format!("address:{client}"), false),
-        ]
-    }
-
-    /// `Err(wait)` while the account or the address has used up its attempts at `now`
-    /// (Unix milliseconds).
-    pub fn check(&self, account: &str, client: IpAddr, now: i64) -> Result<(), Duration> {
-        let window = i64::try_from(self.limit.window.as_millis()).unwrap_or(i64::MAX);
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (key, is_account) in Self::keys(account, client) {
-            let limit = if is_account {
-                self.limit.per_account
-            } else {
-                self.limit.per_address
-            } as usize;
-            if let Some(times) = failures.get_mut(&key) {
-                times.retain(|t| now - *t < window);
-                if times.len() >= limit {
-                    let oldest = times[times.len() - limit];
-                    let wait = (window - (now - oldest)).max(0);
-                    return Err(Duration::from_millis(wait.unsigned_abs()));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Records a failed login at `now` (Unix milliseconds).
-    pub fn fail(&self, account: &str, client: IpAddr, now: i64) {
-        let window = i64::try_from(self.limit.window.as_millis()).unwrap_or(i64::MAX);
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if failures.len() > 100_000 {
-            failures.retain(|_, times| times.last().is_some_and(|t| now - *t < window));
-        }
-        for (key, _) in Self::keys(account, client) {
-            failures.entry(key).or_default().push(now);
-        }
-    }
-
-    /// Forgets an account's failures after a successful login.
-    pub fn forget(&self, account: &str) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        failures.remove(&format!("account:{account}"));
     }
 }

@@ -11,14 +11,31 @@ use axum::response::Response;
 
 use crate::state::AppState;
 
+fn trusted_ip(state: &AppState, ip: IpAddr) -> bool {
+    state
+        .config
+        .trusted_proxies
+        .iter()
+        .any(|network| network.contains(ip))
+}
+
 fn trusted(state: &AppState, peer: Option<SocketAddr>) -> bool {
-    peer.is_some_and(|p| {
-        state
-            .config
-            .trusted_proxies
-            .iter()
-            .any(|network| network.contains(p.ip()))
-    })
+    peer.is_some_and(|p| trusted_ip(state, p.ip()))
+}
+
+/// The client in an `X-Forwarded-For` list that trusted proxies appended to: the rightmost
+/// entry that is not itself a trusted proxy (entries further left are whatever the client
+/// chose to send). An entry that is not an address stops the walk at the hop after it.
+fn forwarded_client(state: &AppState, list: &str) -> Option<IpAddr> {
+    let mut nearest = None;
+    for entry in list.rsplit(',') {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted_ip(state, ip) => nearest = Some(ip),
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    nearest
 }
 
 fn peer(parts_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
@@ -27,8 +44,8 @@ fn peer(parts_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
         .map(|ConnectInfo(addr)| *addr)
 }
 
-/// The client's address: the connection's, or the first `X-Forwarded-For` entry when the
-/// connection comes from a trusted proxy.
+/// The client's address: the connection's, or, when the connection comes from a trusted
+/// proxy, the rightmost `X-Forwarded-For` entry that is not a trusted proxy.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
@@ -42,14 +59,16 @@ impl FromRequestParts<AppState> for ClientIp {
         let peer = peer(&parts.extensions);
         let forwarded = trusted(state, peer)
             .then(|| {
-                parts
+                // Several header lines are one list, in order.
+                let lines: Vec<&str> = parts
                     .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                forwarded_client(state, &lines.join(","))
             })
-            .flatten()
-            .and_then(|list| list.split(',').next())
-            .and_then(|first| first.trim().parse::<IpAddr>().ok());
+            .flatten();
         Ok(ClientIp(
             forwarded
                 .or(peer.map(|p| p.ip()))

@@ -99,6 +99,18 @@ pub struct ServeArgs {
     /// Challenge settings.
     #[command(flatten)]
     pub challenges: ChallengeArgs,
+    /// Rate limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Answer `/metrics` only to requests with `Authorization: Bearer TOKEN` [default: open to
+    /// all]. `TILEBAG_METRICS_TOKEN_FILE` names a file holding the token instead.
+    #[arg(
+        long,
+        env = "TILEBAG_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// Do not run the daily job inside the server (when `tilebag daily` runs as a cron job).
     #[arg(long, env = "TILEBAG_NO_DAILY_JOB")]
     pub no_daily_job: bool,
@@ -145,6 +157,16 @@ pub struct HttpsArgs {
         requires = "tls_cert"
     )]
     pub tls_key: Option<std::path::PathBuf>,
+    /// A name the port-80 redirect may send browsers to (repeat for more) [default: the
+    /// --domain names, or the names in the --tls-cert certificate]. A request for any other
+    /// Host is sent to the first.
+    #[arg(
+        long = "public-host",
+        env = "TILEBAG_PUBLIC_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub public_hosts: Vec<String>,
     /// Where HTTPS listens.
     #[arg(
         long,
@@ -229,7 +251,16 @@ impl HttpsArgs {
             }
             _ => return None,
         };
+        let public_hosts = if self.public_hosts.is_empty() {
+            self.domains.clone()
+        } else {
+            self.public_hosts.clone()
+        };
         Some(crate::tls::TlsSettings {
+            public_hosts: public_hosts
+                .iter()
+                .map(|name| name.to_ascii_lowercase())
+                .collect(),
             source,
             hsts_max_age: self.hsts_max_age,
             hsts_include_subdomains: self.hsts_include_subdomains,
@@ -247,6 +278,90 @@ impl HttpsArgs {
             ],
             (true, false) => self.trusted_proxies.clone(),
         }
+    }
+}
+
+/// Rate limits on logins, registrations and guests (counted per server process).
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Failed logins one address may make on one account in 15 minutes.
+    #[arg(
+        long,
+        env = "TILEBAG_LOGIN_FAILURES_PER_ACCOUNT",
+        default_value = "5",
+        value_name = "N"
+    )]
+    pub login_failures_per_account: u32,
+    /// Failed logins one address may make on all accounts in 15 minutes.
+    #[arg(
+        long,
+        env = "TILEBAG_LOGIN_FAILURES_PER_ADDRESS",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub login_failures_per_address: u32,
+    /// Accounts one address may register in an hour.
+    #[arg(
+        long,
+        env = "TILEBAG_REGISTRATIONS_PER_HOUR",
+        default_value = "10",
+        value_name = "N"
+    )]
+    pub registrations_per_hour: u32,
+    /// Accounts the whole site may register in an hour.
+    #[arg(
+        long,
+        env = "TILEBAG_REGISTRATIONS_PER_HOUR_TOTAL",
+        default_value = "200",
+        value_name = "N"
+    )]
+    pub registrations_per_hour_total: u32,
+    /// Walls one guest (a browser without an account) may start in an hour.
+    #[arg(
+        long,
+        env = "TILEBAG_GUEST_WALLS_PER_HOUR",
+        default_value = "30",
+        value_name = "N"
+    )]
+    pub guest_walls_per_hour: u32,
+    /// Walls all guests at one address may start in an hour.
+    #[arg(
+        long,
+        env = "TILEBAG_GUEST_WALLS_PER_ADDRESS_PER_HOUR",
+        default_value = "120",
+        value_name = "N"
+    )]
+    pub guest_walls_per_address_per_hour: u32,
+    /// Most questions in a guest's wall (players with accounts may study longer lists).
+    #[arg(
+        long,
+        env = "TILEBAG_GUEST_MAX_QUESTIONS",
+        default_value = "1000",
+        value_name = "N"
+    )]
+    pub guest_max_questions: usize,
+}
+
+impl LimitArgs {
+    /// The limits these flags set.
+    #[must_use]
+    pub fn limits(&self) -> (LoginLimit, RegistrationLimit, GuestLimit) {
+        (
+            LoginLimit {
+                per_account: self.login_failures_per_account,
+                per_address: self.login_failures_per_address,
+                window: Duration::from_mins(15),
+            },
+            RegistrationLimit {
+                per_address: self.registrations_per_hour,
+                total: self.registrations_per_hour_total,
+            },
+            GuestLimit {
+                walls_per_guest: self.guest_walls_per_hour,
+                walls_per_address: self.guest_walls_per_address_per_hour,
+                max_questions: self.guest_max_questions,
+            },
+        )
     }
 }
 
@@ -282,8 +397,12 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Time a request may take.
     pub request_timeout: Duration,
-    /// Failed logins allowed per account, and per client address, in one window.
+    /// Failed logins allowed per account and address, and per address, in one window.
     pub login_limit: LoginLimit,
+    /// Registrations allowed per address, and in all, in an hour.
+    pub registration_limit: RegistrationLimit,
+    /// What guests may create.
+    pub guest_limit: GuestLimit,
     /// Most alphagrams one player may keep in saved lists.
     pub max_saved_alphagrams: i64,
     /// Time zone of the challenge day.
@@ -295,17 +414,58 @@ pub struct Config {
     pub run_daily_job: bool,
     /// Proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     pub trusted_proxies: Vec<Network>,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<Secret>,
+}
+
+/// A secret setting: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl Secret {
+    /// Whether `sent` is the secret, compared in time that does not depend on where they differ.
+    #[must_use]
+    pub fn matches(&self, sent: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), sent.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    }
 }
 
 /// How many failed logins are allowed before a pause.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimit {
-    /// Failures per account per window.
+    /// Failures on one account from one address per window.
     pub per_account: u32,
     /// Failures per client address per window.
     pub per_address: u32,
     /// The window.
     pub window: Duration,
+}
+
+/// How many accounts may be registered in an hour.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistrationLimit {
+    /// From one address.
+    pub per_address: u32,
+    /// On the whole site.
+    pub total: u32,
+}
+
+/// What guests (players without an account) may create.
+#[derive(Debug, Clone, Copy)]
+pub struct GuestLimit {
+    /// Walls per guest cookie per hour.
+    pub walls_per_guest: u32,
+    /// Walls per address per hour, whatever the cookie.
+    pub walls_per_address: u32,
+    /// Questions in one guest wall.
+    pub max_questions: usize,
 }
 
 impl Default for Config {
@@ -320,11 +480,21 @@ impl Default for Config {
                 per_address: 20,
                 window: Duration::from_mins(15),
             },
+            registration_limit: RegistrationLimit {
+                per_address: 10,
+                total: 200,
+            },
+            guest_limit: GuestLimit {
+                walls_per_guest: 30,
+                walls_per_address: 120,
+                max_questions: 1000,
+            },
             max_saved_alphagrams: 100_000,
             challenge_zone: chrono_tz::UTC,
             medal_min_entries: 3,
             run_daily_job: true,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -19,9 +19,16 @@ pub struct AppError {
     pub code: &'static str,
     /// What went wrong, for the person.
     pub message: String,
-    /// Seconds to wait before retrying (429).
+    /// Seconds to wait before retrying (429, 503).
     pub retry_after: Option<u64>,
+    /// The database failed: the detail, for the log and for `/readyz`.
+    pub storage_failure: Option<String>,
 }
+
+/// Marks a response that a storage failure caused, so the server can report itself not
+/// ready (see [`crate::app::health`]).
+#[derive(Debug, Clone)]
+pub struct StorageFailure(pub String);
 
 impl AppError {
     /// Any status, code and message.
@@ -31,6 +38,22 @@ impl AppError {
             code,
             message: message.into(),
             retry_after: None,
+            storage_failure: None,
+        }
+    }
+
+    /// 503: the database failed (unreachable, read-only, disk full); logs the detail.
+    pub fn storage(detail: impl std::fmt::Display) -> AppError {
+        let detail = detail.to_string();
+        tracing::error!(%detail, "storage failure");
+        AppError {
+            retry_after: Some(5),
+            storage_failure: Some(detail),
+            ..AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                "the server cannot use its database right now; nothing was changed, try again shortly",
+            )
         }
     }
 
@@ -54,14 +77,15 @@ impl AppError {
         AppError::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
-    /// 429 with the wait.
-    pub fn too_many_attempts(seconds: u64) -> AppError {
+    /// 429: too many `what` (attempts, registrations, walls); try again after `wait`.
+    pub fn too_many(what: &str, wait: std::time::Duration) -> AppError {
+        let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
         AppError {
             retry_after: Some(seconds),
             ..AppError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
-                format!("too many attempts, try again in {seconds} s"),
+                format!("too many {what}, try again in {seconds} s"),
             )
         }
     }
@@ -77,6 +101,22 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// Adds `Retry-After` and the storage-failure mark to a response made from this error.
+    pub fn mark(&self, response: &mut Response) {
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let Some(detail) = &self.storage_failure {
+            response
+                .extensions_mut()
+                .insert(StorageFailure(detail.clone()));
+        }
+    }
+}
+
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
@@ -89,11 +129,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
         let mut response = (self.status, axum::Json(body)).into_response();
-        if let Some(seconds) = self.retry_after
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        self.mark(&mut response);
         response
     }
 }
@@ -105,7 +141,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(_) => {
                 AppError::new(StatusCode::CONFLICT, "conflict", "that already exists")
             }
-            other => AppError::internal(other),
+            other => AppError::storage(other),
         }
     }
 }

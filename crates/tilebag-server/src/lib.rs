@@ -9,7 +9,9 @@ pub mod app;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod csrf;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod player;
 pub mod routes;
@@ -26,10 +28,11 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -39,13 +42,34 @@ pub use state::{AppState, Lexicons};
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// The Content-Security-Policy of every response: scripts, styles and connections from this
+/// server only, nothing inline, and no framing by any site.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
+    frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Headers every response carries unless its handler set them.
+fn security_headers() -> [(HeaderName, &'static str); 5] {
+    use axum::http::header;
+    [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
+    ]
+}
+
 /// The whole application: routes plus middleware.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    routes::router()
+    let mut router = routes::router()
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::same_origin,
+            csrf::guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -63,8 +87,14 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(state)
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    for (name, value) in security_headers() {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.with_state(state)
 }
 
 /// Serves the app on `listener` until `shutdown` completes. Then `/readyz` answers 503, the
@@ -110,7 +140,12 @@ pub async fn serve_https(
             hsts,
         ),
     );
-    let redirect = tls::redirect::app(runtime.challenges.clone(), https.local_addr()?.port());
+    let redirect = tls::redirect::app(
+        runtime.challenges.clone(),
+        https.local_addr()?.port(),
+        tls.public_hosts.clone(),
+        runtime.certificates.clone(),
+    );
     let certificates = runtime.certificates.clone();
     run(&state, shutdown, |stop| async move {
         let (a, b) = tokio::join!(

@@ -112,6 +112,11 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
     let response = next.run(request).await;
+    if let Some(crate::error::StorageFailure(detail)) = response.extensions().get()
+        && state.app.storage.failed(state.app.clock.now_ms(), detail)
+    {
+        tracing::error!(%detail, "storage is failing: /readyz reports not ready");
+    }
     state.metrics.record(
         &method,
         &route,

@@ -1,12 +1,12 @@
 //! Who is playing: a logged-in player, or a guest known by a cookie of their own.
 
 use axum::extract::FromRequestParts;
-use axum::http::Method;
 use axum::http::request::Parts;
 use tilebag_store::{Owner, User};
 
-use crate::auth::{CSRF_HEADER, MaybeUser, check_csrf};
+use crate::auth::MaybeUser;
 use crate::error::AppError;
+use crate::limits::Admission;
 use crate::state::AppState;
 
 /// The guest cookie's name.
@@ -21,6 +21,8 @@ pub struct Player {
     pub user: Option<User>,
     /// A guest cookie to set, when this guest had none yet.
     pub new_guest_cookie: Option<String>,
+    /// Where the request came from.
+    pub client: std::net::IpAddr,
 }
 
 impl Player {
@@ -33,6 +35,19 @@ impl Player {
                 "log in to save lists",
             )
         })
+    }
+
+    /// Admits a new wall: a guest may start only so many an hour, and so may all guests at
+    /// one address (429 past that); players with accounts are not counted. Keep the
+    /// admission once the wall exists.
+    pub fn admit_wall<'a>(&self, state: &'a AppState) -> Result<Admission<'a>, AppError> {
+        let Owner::Guest(guest) = &self.owner else {
+            return Ok(Admission::free());
+        };
+        state
+            .limits
+            .admit_guest_wall(guest, self.client, state.app.clock.now_ms())
+            .map_err(|wait| AppError::too_many("new walls for a guest; log in or", wait))
     }
 
     /// Sets the guest cookie on a response, when this guest had none yet.
@@ -52,16 +67,18 @@ impl Player {
 
 impl Player {
     /// The player behind a request, given its session (if any); makes a guest cookie when
-    /// there is neither a session nor one. Checking the CSRF token is the caller's part.
+    /// there is neither a session nor one.
     pub fn resolve(
         found: Option<(tilebag_store::Session, User)>,
         headers: &axum::http::HeaderMap,
+        client: std::net::IpAddr,
     ) -> Player {
         if let Some((_, user)) = found {
             return Player {
                 owner: Owner::User(user.id),
                 user: Some(user),
                 new_guest_cookie: None,
+                client,
             };
         }
         if let Some(token) = crate::auth::cookie_value(headers, GUEST_COOKIE) {
@@ -69,6 +86,7 @@ impl Player {
                 owner: Owner::Guest(crate::auth::token_hash(&token)),
                 user: None,
                 new_guest_cookie: None,
+                client,
             };
         }
         let token = crate::auth::random_token(32);
@@ -76,6 +94,7 @@ impl Player {
             owner: Owner::Guest(crate::auth::token_hash(&token)),
             user: None,
             new_guest_cookie: Some(token),
+            client,
         }
     }
 }
@@ -85,16 +104,8 @@ impl FromRequestParts<AppState> for Player {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Player, AppError> {
         let MaybeUser(found) = MaybeUser::from_request_parts(parts, state).await?;
-        if let Some((session, _)) = &found
-            && !matches!(parts.method, Method::GET | Method::HEAD)
-        {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            check_csrf(session, sent)?;
-        }
-        Ok(Player::resolve(found, &parts.headers))
+        let Ok(crate::client::ClientIp(client)) =
+            crate::client::ClientIp::from_request_parts(parts, state).await;
+        Ok(Player::resolve(found, &parts.headers, client))
     }
 }

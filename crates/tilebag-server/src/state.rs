@@ -7,8 +7,8 @@ use tilebag_lexicon::Lexicon;
 use tilebag_store::Store;
 
 use crate::app::{App, Clock, Rules, ServiceError};
-use crate::auth::LoginLimiter;
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 
 /// The lexicons the server offers, the default (bundled) one first.
@@ -76,8 +76,8 @@ pub struct Inner {
     pub config: Config,
     /// Request counters and timings.
     pub metrics: Metrics,
-    /// Failed-login counters.
-    pub limiter: LoginLimiter,
+    /// Rate limits: failed logins, registrations, guests' walls.
+    pub limits: Limits,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
@@ -100,23 +100,29 @@ impl AppState {
     /// State for a server whose time comes from `clock`.
     #[must_use]
     pub fn with_clock(store: Store, lexicons: Lexicons, config: Config, clock: Clock) -> AppState {
-        let limiter = LoginLimiter::new(config.login_limit);
+        let limits = Limits::new(
+            config.login_limit,
+            config.registration_limit,
+            config.guest_limit,
+        );
         let rules = Rules {
             max_saved_alphagrams: config.max_saved_alphagrams,
             challenge_zone: config.challenge_zone,
             medal_min_entries: config.medal_min_entries,
+            guest_max_questions: config.guest_limit.max_questions,
         };
         let app = App {
             store,
             lexicons: Arc::new(lexicons),
             clock,
             rules: Arc::new(rules),
+            storage: Arc::default(),
         };
         AppState(Arc::new(Inner {
             app,
             config,
             metrics: Metrics::default(),
-            limiter,
+            limits,
             certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))

@@ -26,6 +26,7 @@ async fn register_log_out_and_log_in_again() {
 
         let taken = client
             .post(app.url("/api/v1/account/register"))
+            .header("x-csrf-token", &csrf)
             .json(&serde_json::json!({ "username": "ALICE", "password": PASSWORD }))
             .send()
             .await
@@ -216,7 +217,7 @@ async fn logins_are_rate_limited_per_account() {
     for backend in backends("logins_are_rate_limited_per_account") {
         let app = spawn_app(backend).await;
         let client = app.client();
-        register(&app, &client, "dave", PASSWORD).await;
+        register(&app, &app.client(), "dave", PASSWORD).await;
         let attempt = |password: &'static str| {
             client
                 .post(app.url("/api/v1/account/login"))
@@ -439,7 +440,7 @@ async fn pages_register_save_settings_and_log_out() {
 async fn forwarded_headers_count_only_from_trusted_proxies() {
     let config = tilebag_server::Config {
         trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
-        ..tilebag_server::Config::default()
+        ..common::roomy()
     };
     let app = common::spawn_with("sqlite", true, config).await;
     let register_via = |name: &'static str, proto: Option<&'static str>| {

@@ -305,7 +305,7 @@ async fn shutdown_turns_readiness_off_stops_accepting_and_waits_for_the_request_
     // its shutdown timeout could not pass.
     let config = Config {
         shutdown_timeout: Duration::from_mins(1),
-        ..Config::default()
+        ..common::roomy()
     };
     let app = spawn_with("sqlite", true, config).await;
     let (address, state) = (app.address, app.state.clone());

@@ -200,7 +200,7 @@ async fn players_play_todays_sevens_once_for_the_leaderboard() {
 async fn the_challenge_day_follows_the_configured_time_zone() {
     let config = Config {
         challenge_zone: chrono_tz::Pacific::Auckland,
-        ..Config::default()
+        ..common::roomy()
     };
     let app = spawn_with("sqlite", true, config).await;
     // 12:00 UTC on the 26th is already 01:00 on the 27th in Auckland (UTC+13 in November).

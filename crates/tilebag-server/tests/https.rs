@@ -149,6 +149,7 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
         source: Source::Files(files.clone(), Duration::from_millis(200)),
         hsts_max_age: 31_536_000,
         hsts_include_subdomains: false,
+        public_hosts: Vec::new(),
     };
     let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (_app, https, http) = start_https(settings, http).await;
@@ -170,18 +171,31 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
         metrics.contains("tilebag_tls_certificate_expiry_seconds"),
         "{metrics}"
     );
+    // The redirect names only a host the certificate is for, never the Host it was sent.
     let port = https.port();
-    for (path, location) in [
-        ("/", format!("https://app.example.test:{port}/")),
-        ("/x?y=1", format!("https://app.example.test:{port}/x?y=1")),
+    for (host, path, location) in [
+        ("localhost", "/", format!("https://localhost:{port}/")),
+        (
+            "localhost:80",
+            "/x?y=1",
+            format!("https://localhost:{port}/x?y=1"),
+        ),
+        (
+            "evil.example:18214",
+            "/",
+            format!("https://localhost:{port}/"),
+        ),
     ] {
-        let response = get_plain(http, "app.example.test", path).await;
-        assert!(response.starts_with("HTTP/1.1 308"), "{path}: {response}");
+        let response = get_plain(http, host, path).await;
+        assert!(
+            response.starts_with("HTTP/1.1 308"),
+            "{host}{path}: {response}"
+        );
         assert!(
             response
                 .to_ascii_lowercase()
                 .contains(&format!("location: {location}").to_ascii_lowercase()),
-            "{path}: {response}"
+            "{host}{path}: {response}"
         );
     }
     assert!(
@@ -430,6 +444,7 @@ async fn a_certificate_from_pebble_is_served_and_renewed_without_a_restart() {
         }),
         hsts_max_age: 600,
         hsts_include_subdomains: true,
+        public_hosts: vec!["tilebag.test".into()],
     };
     // Pebble checks HTTP-01 challenges on 127.0.0.1:5002.
     let http = tokio::net::TcpListener::bind("127.0.0.1:5002")
@@ -531,6 +546,7 @@ async fn readiness_warns_when_the_certificate_is_about_to_expire() {
         source: Source::Files(files, Duration::from_secs(5)),
         hsts_max_age: 60,
         hsts_include_subdomains: false,
+        public_hosts: Vec::new(),
     };
     let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (_app, https, _) = start_https(settings, http).await;

@@ -468,7 +468,7 @@ async fn parallel_saves_cannot_pass_the_saved_list_quota() {
     for backend in backends("parallel_saves_cannot_pass_the_saved_list_quota") {
         let config = Config {
             max_saved_alphagrams: 100,
-            ..Config::default()
+            ..common::roomy()
         };
         let app = spawn_with(backend, true, config).await;
         let client = app.client();

@@ -366,7 +366,7 @@ async fn saved_lists_autosave_continue_export_and_stay_private() {
 async fn saving_needs_an_account_and_respects_the_quota() {
     let config = tilebag_server::Config {
         max_saved_alphagrams: 25,
-        ..tilebag_server::Config::default()
+        ..common::roomy()
     };
     let app = common::spawn_with("sqlite", true, config).await;
     let guest = app.client();

@@ -10,7 +10,7 @@ use crate::{Store, StoreError, UserId, WallId};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ChallengeId(pub i64);
 
-fn day_text(day: NaiveDate) -> String {
+pub(crate) fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
@@ -479,20 +479,6 @@ impl Store {
                 .await?
                 .try_get(0)?,
         )
-    }
-
-    /// Deletes walls untouched since `before` (Unix seconds) that no saved list needs, and job
-    /// runs older than `runs_before`. Returns (walls, runs) deleted.
-    pub async fn prune(&self, before: i64, runs_before: i64) -> Result<(u64, u64), StoreError> {
-        let walls = sqlx::query("DELETE FROM walls WHERE updated_at < $1")
-            .bind(before)
-            .execute(&self.writer)
-            .await?;
-        let runs = sqlx::query("DELETE FROM job_runs WHERE started_at < $1")
-            .bind(runs_before)
-            .execute(&self.writer)
-            .await?;
-        Ok((walls.rows_affected(), runs.rows_affected()))
     }
 
     /// A site-wide setting, if it has been recorded.

@@ -9,6 +9,7 @@
 mod accounts;
 mod challenges;
 mod migrate;
+mod prune;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod walls;

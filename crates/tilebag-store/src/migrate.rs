@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002", "walls"),
     migration!(3, "0003", "challenges"),
     migration!(4, "0004", "attempts"),
+    migration!(5, "0005", "pruning"),
 ];
 
 /// How the database's schema compares with this binary's.

@@ -113,3 +113,62 @@ impl Drop for TestDatabase {
         .join();
     }
 }
+
+impl crate::Store {
+    /// Rows in a table, for tests that check what was stored or deleted.
+    pub async fn rows_for_tests(&self, table: &str) -> Result<i64, crate::StoreError> {
+        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+
+    /// Makes every write that needs more space fail, as on a full disk: on SQLite the file
+    /// may not grow past its current pages (SQLite answers "database or disk is full"); on
+    /// PostgreSQL new sessions are read-only and the open ones are closed. `false` undoes it.
+    pub async fn set_full_for_tests(&self, full: bool) -> Result<(), crate::StoreError> {
+        match self.backend {
+            crate::Backend::Sqlite => {
+                let pages = if full {
+                    let row = sqlx::query("SELECT page_count FROM pragma_page_count()")
+                        .fetch_one(&self.writer)
+                        .await?;
+                    sqlx::Row::try_get::<i64, _>(&row, 0)?
+                } else {
+                    4_294_967_294
+                };
+                sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
+                    .execute(&self.writer)
+                    .await?;
+            }
+            crate::Backend::Postgres => {
+                let setting = if full {
+                    "SET default_transaction_read_only = on"
+                } else {
+                    "RESET default_transaction_read_only"
+                };
+                let mut conn = self.pool.acquire().await?;
+                let row = sqlx::query("SELECT current_database()::text")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let name: String = sqlx::Row::try_get(&row, 0)?;
+                // This session may itself have been opened read-only.
+                sqlx::query("SET SESSION default_transaction_read_only = off")
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(&format!("ALTER DATABASE \"{name}\" {setting}"))
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )
+                .execute(&mut *conn)
+                .await?;
+                // This session was opened before the change: it must not serve again.
+                sqlx::Connection::close(conn.detach()).await?;
+            }
+        }
+        Ok(())
+    }
+}

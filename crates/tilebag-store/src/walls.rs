@@ -279,8 +279,10 @@ impl Store {
                     .bind(new.deadline)
                     .bind(now)
                     .bind(challenge)
-                    .fetch_one(&mut *conn)
+                    .fetch_optional(&mut *conn)
                     .await?
+                    // An insert that returns no row stored nothing: not "no such wall".
+                    .ok_or_else(|| StoreError::Other("the new wall was not stored".into()))?
                 };
                 let id: i64 = row.try_get(0)?;
                 let mut counts = false;

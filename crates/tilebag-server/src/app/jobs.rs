@@ -300,13 +300,17 @@ pub fn scheduler(app: App) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_mins(1));
         loop {
             tick.tick().await;
+            match super::sweep::sweep(&app).await {
+                Ok(swept) if swept != super::sweep::Swept::default() => {
+                    tracing::debug!(?swept, "housekeeping");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            }
             let due = pending_days(&app, app.clock.now())
                 .await
                 .map_or(true, |days| !days.is_empty());
             if !due {
-                if let Err(error) = walls::expire_all(&app, MAX_EXPIRED_PER_RUN).await {
-                    tracing::warn!(%error, "cannot end expired rounds");
-                }
                 continue;
             }
             match run(&app, &holder, None).await {

@@ -6,7 +6,9 @@
 pub mod challenges;
 pub mod clock;
 pub mod documents;
+pub mod health;
 pub mod jobs;
+pub mod sweep;
 pub mod walls;
 
 use std::sync::Arc;
@@ -27,6 +29,8 @@ pub struct App {
     pub clock: Clock,
     /// Limits and settings the services enforce.
     pub rules: Arc<Rules>,
+    /// Whether the database is taking writes.
+    pub storage: Arc<health::Storage>,
 }
 
 /// Limits and settings of the services, from the server's configuration.
@@ -38,6 +42,8 @@ pub struct Rules {
     pub challenge_zone: chrono_tz::Tz,
     /// Entries a challenge needs before medals are awarded.
     pub medal_min_entries: usize,
+    /// Most questions in a guest's wall.
+    pub guest_max_questions: usize,
 }
 
 /// Why a service refused or failed, in terms the HTTP layer maps to a status.

@@ -187,6 +187,14 @@ pub async fn create(
                     "no alphagrams match; loosen the criteria",
                 ));
             }
+            if matches!(owner, Owner::Guest(_)) && alphagrams.len() > app.rules.guest_max_questions
+            {
+                return Err(ServiceError::invalid(format!(
+                    "{} alphagrams is more than a guest's wall holds ({}); narrow the criteria, or log in to study more",
+                    alphagrams.len(),
+                    app.rules.guest_max_questions
+                )));
+            }
             if alphagrams.len() > MAX_QUESTIONS {
                 return Err(ServiceError::invalid(format!(
                     "{} alphagrams is more than a wall holds ({MAX_QUESTIONS}); narrow the criteria",
@@ -532,8 +540,11 @@ pub async fn keep_time(app: &App) -> Result<tokio::task::JoinHandle<()>, Service
         let mut tick = tokio::time::interval(beat);
         loop {
             tick.tick().await;
-            if let Err(error) = app.store.heartbeat(app.clock.now_ms()).await {
-                tracing::warn!(%error, "could not write the heartbeat");
+            let now = app.clock.now_ms();
+            if let Err(error) = app.store.heartbeat(now).await
+                && app.storage.failed(now, &error.to_string())
+            {
+                tracing::error!(%error, "storage is failing: could not write the heartbeat");
             }
         }
     }))

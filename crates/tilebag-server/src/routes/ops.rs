@@ -42,6 +42,9 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         }
         Err(error) => reasons.push(format!("database unreachable: {error}")),
     }
+    if let Some(failure) = state.app.storage.problem(state.app.clock.now_ms()) {
+        reasons.push(format!("storage is failing: {failure}"));
+    }
     if state.app.lexicons.all().is_empty() {
         reasons.push("no lexicons loaded".to_owned());
     }
@@ -78,8 +81,29 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: Prometheus text format; with `--metrics-token`, only for
+/// `Authorization: Bearer TOKEN`.
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let sent = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !token.matches(sent) {
+            let mut refused = crate::error::AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "metrics need the bearer token set with --metrics-token",
+            )
+            .into_response();
+            refused.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"metrics\""),
+            );
+            return refused;
+        }
+    }
     let mut out = state.metrics.render_requests();
     if let Ok(sessions) = state
         .app

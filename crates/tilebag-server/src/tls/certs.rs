@@ -20,6 +20,8 @@ pub struct Loaded {
     pub not_after: i64,
     /// Its serial number, hex (to tell certificates apart).
     pub serial: String,
+    /// The DNS names it is for (`*.example.org` for a wildcard).
+    pub names: Vec<String>,
 }
 
 /// The crypto provider used everywhere (one, so rustls never has to guess).
@@ -46,6 +48,7 @@ pub fn load_pem(cert_pem: &[u8], key_pem: &[u8]) -> Result<Loaded, String> {
         .map_err(|e| format!("unreadable certificate: {e}"))?;
     let not_after = parsed.validity().not_after.timestamp();
     let serial = parsed.raw_serial_as_string();
+    let names = dns_names(&parsed);
     let certified = CertifiedKey::new(chain, signing);
     certified
         .keys_match()
@@ -54,7 +57,37 @@ pub fn load_pem(cert_pem: &[u8], key_pem: &[u8]) -> Result<Loaded, String> {
         key: Arc::new(certified),
         not_after,
         serial,
+        names,
     })
+}
+
+/// The DNS names of a certificate: its subject alternative names, or else its common name.
+fn dns_names(certificate: &x509_parser::certificate::X509Certificate<'_>) -> Vec<String> {
+    use x509_parser::extensions::GeneralName;
+    let alternative: Vec<String> = certificate
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|san| {
+            san.value
+                .general_names
+                .iter()
+                .filter_map(|name| match name {
+                    GeneralName::DNSName(dns) => Some(dns.to_ascii_lowercase()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !alternative.is_empty() {
+        return alternative;
+    }
+    certificate
+        .subject()
+        .iter_common_name()
+        .filter_map(|cn| cn.as_str().ok())
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// The certificate currently served.

@@ -38,6 +38,9 @@ pub struct TlsSettings {
     pub hsts_max_age: u64,
     /// Add `includeSubDomains` to HSTS.
     pub hsts_include_subdomains: bool,
+    /// The names the port-80 redirect may send browsers to (`--public-host`, else the ACME
+    /// domains; when empty, the names in the certificate served).
+    pub public_hosts: Vec<String>,
 }
 
 impl TlsSettings {

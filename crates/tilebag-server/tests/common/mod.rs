@@ -45,9 +45,21 @@ impl TestApp {
     }
 }
 
-/// Starts the app on 127.0.0.1:0 against a fresh, migrated database on `backend`.
+/// Starts the app on 127.0.0.1:0 against a fresh, migrated database on `backend`. Every
+/// test client comes from 127.0.0.1, so the per-address limits on registrations and guest
+/// walls are raised here; the tests of those limits set their own.
 pub async fn spawn_app(backend: &str) -> TestApp {
-    spawn_with(backend, true, Config::default()).await
+    spawn_with(backend, true, roomy()).await
+}
+
+/// The default configuration with room for many registrations and guest walls from one address.
+pub fn roomy() -> Config {
+    let mut config = Config::default();
+    config.registration_limit.per_address = 1000;
+    config.registration_limit.total = 1000;
+    config.guest_limit.walls_per_guest = 1000;
+    config.guest_limit.walls_per_address = 1000;
+    config
 }
 
 /// Starts the app; `migrate: false` leaves the database empty (check mode).

@@ -83,9 +83,14 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
         let lexicons = library.load_all()?;
         let lexicons = Lexicons::new(lexicons, started.elapsed().as_secs_f64());
         tracing::info!(lexicons = ?lexicons.names(), "lexicons loaded");
+        let (login_limit, registration_limit, guest_limit) = args.limits.limits();
         let config = Config {
             secure_cookies: args.secure_cookies,
             migrate,
+            login_limit,
+            registration_limit,
+            guest_limit,
+            metrics_token: metrics_token(args.metrics_token.as_deref())?,
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
             max_saved_alphagrams: args.max_saved_alphagrams,
@@ -246,4 +251,18 @@ pub fn admin(args: &AdminArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The `/metrics` token: the flag, or the file `TILEBAG_METRICS_TOKEN_FILE` names.
+fn metrics_token(flag: Option<&str>) -> anyhow::Result<Option<tilebag_server::config::Secret>> {
+    let token = match (flag, std::env::var_os("TILEBAG_METRICS_TOKEN_FILE")) {
+        (Some(token), _) => token.to_owned(),
+        (None, Some(path)) => std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read TILEBAG_METRICS_TOKEN_FILE {}", path.display()))?
+            .trim()
+            .to_owned(),
+        (None, None) => return Ok(None),
+    };
+    anyhow::ensure!(!token.is_empty(), "the metrics token is empty");
+    Ok(Some(tilebag_server::config::Secret(token)))
 }

@@ -56,12 +56,13 @@ fn logged_in(login: &NewLogin, status: StatusCode) -> Response {
 
 /// Creates an account and logs it in (sets the session cookie).
 #[utoipa::path(post, path = "/api/v1/account/register", request_body = Credentials,
-    responses((status = 201, body = AccountOut), (status = 400, description = "bad username or password"), (status = 409, description = "username taken")))]
+    responses((status = 201, body = AccountOut), (status = 400, description = "bad username or password"), (status = 409, description = "username taken"), (status = 429, description = "too many registrations from this address")))]
 pub async fn register(
     State(state): State<AppState>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     AppJson(body): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let login = auth::register(&state, &body.username, &body.password).await?;
+    let login = auth::register(&state, &body.username, &body.password, client).await?;
     Ok(logged_in(&login, StatusCode::CREATED))
 }
 

@@ -68,6 +68,7 @@ pub async fn play(
 ) -> Result<Response, AppError> {
     let challenge = parse(&slug)?;
     let (day, lexicon) = params.resolve(&state)?;
+    let admission = player.admit_wall(&state)?;
     let (wall, counts) = challenges::play(
         &state.app,
         &player.owner,
@@ -77,6 +78,7 @@ pub async fn play(
         day,
     )
     .await?;
+    admission.keep();
     let loaded = walls::load(&state.app, wall, &player.owner).await?;
     let link = crate::wall_view::challenge_link(&state.app, &loaded).await?;
     let mut body = serde_json::to_value(crate::wall_view::view(&state.app, &loaded, link))

@@ -51,7 +51,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &body.search)?;
     let source = Source::Alphagrams(alphagrams);
+    let admission = player.admit_wall(&state)?;
     let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
+    admission.keep();
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
@@ -153,7 +155,9 @@ pub async fn upload(
         ..defaults
     };
     let source = Source::Alphagrams(alphagrams);
+    let admission = player.admit_wall(&state)?;
     let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
+    admission.keep();
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
@@ -418,7 +422,9 @@ pub async fn play(
         user,
         deal: body.deal,
     };
+    let admission = player.admit_wall(&state)?;
     let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
+    admission.keep();
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }

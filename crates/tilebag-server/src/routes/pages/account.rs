@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, PageError, render};
-use crate::auth::{self, MaybeUser, NewLogin, check_csrf};
+use crate::auth::{self, MaybeUser, NewLogin};
 use crate::error::AppError;
 use crate::settings::{Preferences, Theme, TileOrder};
 use crate::state::AppState;
@@ -23,19 +23,19 @@ struct AccountForm {
     error: Option<String>,
 }
 
-fn account_form(register: bool, username: String, error: Option<AppError>) -> Response {
+fn account_form(
+    who: &MaybeUser,
+    register: bool,
+    username: String,
+    error: Option<&AppError>,
+) -> Response {
     let (title, action) = if register {
         ("Register", "/register")
     } else {
         ("Log in", "/login")
     };
-    let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
-    let retry_after = error.as_ref().and_then(|e| e.retry_after);
-    let page = Page {
-        title: title.to_owned(),
-        user: None,
-        csrf: String::new(),
-    };
+    let status = error.map_or(StatusCode::OK, |e| e.status);
+    let page = Page::new(title, who);
     let mut response = render(
         status,
         &AccountForm {
@@ -43,21 +43,21 @@ fn account_form(register: bool, username: String, error: Option<AppError>) -> Re
             action,
             register,
             username,
-            error: error.map(|e| e.message),
+            error: error.map(|e| e.message.clone()),
         },
     );
-    if let Some(seconds) = retry_after.and_then(|s| s.to_string().parse().ok()) {
-        response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    if let Some(error) = error {
+        error.mark(&mut response);
     }
     response
 }
 
-pub(crate) async fn register_form() -> Response {
-    account_form(true, String::new(), None)
+pub(crate) async fn register_form(who: MaybeUser) -> Response {
+    account_form(&who, true, String::new(), None)
 }
 
-pub(crate) async fn login_form() -> Response {
-    account_form(false, String::new(), None)
+pub(crate) async fn login_form(who: MaybeUser) -> Response {
+    account_form(&who, false, String::new(), None)
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,47 +73,39 @@ fn logged_in(login: &NewLogin, to: &str) -> Response {
 
 pub(crate) async fn register(
     State(state): State<AppState>,
+    who: MaybeUser,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     Form(form): Form<Credentials>,
 ) -> Response {
-    match auth::register(&state, &form.username, &form.password).await {
+    match auth::register(&state, &form.username, &form.password, client).await {
         Ok(login) => logged_in(&login, "/"),
-        Err(error) => account_form(true, form.username, Some(error)),
+        Err(error) => account_form(&who, true, form.username, Some(&error)),
     }
 }
 
 pub(crate) async fn login(
     State(state): State<AppState>,
+    who: MaybeUser,
     crate::client::ClientIp(client): crate::client::ClientIp,
     Form(form): Form<Credentials>,
 ) -> Response {
     match auth::login(&state, &form.username, &form.password, client).await {
         Ok(login) => logged_in(&login, "/"),
-        Err(error) => account_form(false, form.username, Some(error)),
+        Err(error) => account_form(&who, false, form.username, Some(&error)),
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct CsrfOnly {
-    csrf: String,
-}
-
-/// The logged-in player of a form post whose CSRF field matches.
-fn checked(
-    who: MaybeUser,
-    csrf: &str,
-) -> Result<(tilebag_store::Session, tilebag_store::User), PageError> {
-    let (session, user) = who.0.ok_or_else(AppError::unauthorized)?;
-    check_csrf(&session, csrf)?;
-    Ok((session, user))
+/// The logged-in player of a form post (the CSRF guard has checked its token).
+fn checked(who: MaybeUser) -> Result<(tilebag_store::Session, tilebag_store::User), PageError> {
+    Ok(who.0.ok_or_else(AppError::unauthorized)?)
 }
 
 pub(crate) async fn logout(
     State(state): State<AppState>,
     who: MaybeUser,
     headers: HeaderMap,
-    Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    checked(who, &form.csrf)?;
+    checked(who)?;
     if let Some(token) = auth::cookie_token(&headers) {
         auth::logout(&state, &token).await?;
     }
@@ -185,7 +177,6 @@ pub(crate) async fn settings_form(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct SettingsForm {
-    csrf: String,
     default_lexicon: Option<String>,
     tile_order: TileOrder,
     theme: Theme,
@@ -197,7 +188,7 @@ pub(crate) async fn save_settings(
     who: MaybeUser,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (_, user) = checked(who.clone(), &form.csrf)?;
+    let (_, user) = checked(who.clone())?;
     let preferences = Preferences {
         tile_order: form.tile_order,
         theme: form.theme,
@@ -212,7 +203,6 @@ pub(crate) async fn save_settings(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct PasswordForm {
-    csrf: String,
     current_password: String,
     new_password: String,
 }
@@ -222,7 +212,7 @@ pub(crate) async fn change_password(
     who: MaybeUser,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let (_, user) = checked(who.clone(), &form.csrf)?;
+    let (_, user) = checked(who.clone())?;
     match crate::settings::change_password(&state, user, &form.current_password, &form.new_password)
         .await
     {
@@ -233,7 +223,6 @@ pub(crate) async fn change_password(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct DeleteForm {
-    csrf: String,
     password: String,
 }
 
@@ -242,7 +231,7 @@ pub(crate) async fn delete(
     who: MaybeUser,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
-    let (_, user) = checked(who.clone(), &form.csrf)?;
+    let (_, user) = checked(who.clone())?;
     match crate::settings::delete_account(&state, &user, &form.password).await {
         Ok(()) => Ok((
             [(header::SET_COOKIE, auth::clear_cookie())],

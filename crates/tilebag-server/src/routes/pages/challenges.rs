@@ -2,16 +2,15 @@
 //! fame, and the admin page with the daily job's history.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::{Page, PageError, render};
 use crate::app::challenges::{DayOut, MedalCounts, PlayerMedals};
 use crate::app::{challenges, jobs};
-use crate::auth::{MaybeUser, check_csrf};
+use crate::auth::MaybeUser;
+use crate::client::ClientIp;
 use crate::error::{AppError, AppQuery};
 use crate::player::Player;
 use crate::routes::api::challenges::{DayParams, PeriodParams};
@@ -60,25 +59,18 @@ pub(crate) async fn list(
     Ok(render(status, &page))
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct PlayForm {
-    csrf: Option<String>,
-}
-
 pub(crate) async fn play(
     State(state): State<AppState>,
     who: MaybeUser,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     Path(slug): Path<String>,
     AppQuery(params): AppQuery<DayParams>,
-    Form(form): Form<PlayForm>,
 ) -> Result<Response, PageError> {
-    if let Some((session, _)) = &who.0 {
-        check_csrf(session, form.csrf.as_deref().unwrap_or(""))?;
-    }
     let challenge = crate::routes::api::challenges::parse(&slug)?;
-    let player = Player::resolve(who.0.clone(), &headers);
+    let player = Player::resolve(who.0.clone(), &headers, client);
     let (day, lexicon) = params.resolve(&state)?;
+    let admission = player.admit_wall(&state)?;
     let (wall, _) = challenges::play(
         &state.app,
         &player.owner,
@@ -88,6 +80,7 @@ pub(crate) async fn play(
         day,
     )
     .await?;
+    admission.keep();
     let mut response = Redirect::to(&format!("/walls/{}", wall.0)).into_response();
     player.set_cookie(&mut response);
     Ok(response)

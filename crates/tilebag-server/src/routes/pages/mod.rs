@@ -97,14 +97,10 @@ impl IntoResponse for PageError {
             &ErrorPage {
                 page,
                 heading,
-                message: self.0.message,
+                message: self.0.message.clone(),
             },
         );
-        if let Some(seconds) = self.0.retry_after
-            && let Ok(value) = seconds.to_string().parse()
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        self.0.mark(&mut response);
         response
     }
 }

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::{Page, PageError, render};
 use crate::app::walls::{self, Mode, Source, WallSettings};
-use crate::auth::{MaybeUser, check_csrf};
+use crate::auth::MaybeUser;
+use crate::client::ClientIp;
 use crate::error::AppError;
 use crate::player::Player;
 use crate::search_form::SearchForm;
@@ -65,7 +66,6 @@ pub(crate) async fn new_wall(State(state): State<AppState>, who: MaybeUser) -> R
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct NewWallForm {
-    csrf: Option<String>,
     lexicon: Option<String>,
     length: Option<String>,
     probability: Option<String>,
@@ -82,9 +82,10 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     who: MaybeUser,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     Form(form): Form<NewWallForm>,
 ) -> Response {
-    match create_wall(&state, &who, &headers, form).await {
+    match create_wall(&state, &who, &headers, client, form).await {
         Ok(response) => response,
         Err(error) => new_wall_page(&state, &who, Some(error)),
     }
@@ -94,12 +95,10 @@ async fn create_wall(
     state: &AppState,
     who: &MaybeUser,
     headers: &HeaderMap,
+    client: std::net::IpAddr,
     form: NewWallForm,
 ) -> Result<Response, AppError> {
-    if let Some((session, _)) = &who.0 {
-        check_csrf(session, form.csrf.as_deref().unwrap_or(""))?;
-    }
-    let player = Player::resolve(who.0.clone(), headers);
+    let player = Player::resolve(who.0.clone(), headers, client);
     let search = SearchForm {
         lexicon: form.lexicon,
         length: form.length,
@@ -120,7 +119,9 @@ async fn create_wall(
         min_length: form.min_length.unwrap_or(defaults.min_length),
     };
     let source = Source::Alphagrams(alphagrams);
+    let admission = player.admit_wall(state)?;
     let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
+    admission.keep();
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
     player.set_cookie(&mut response);
     Ok(response)
@@ -138,9 +139,10 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     who: MaybeUser,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let player = Player::resolve(who.0.clone(), &headers);
+    let player = Player::resolve(who.0.clone(), &headers, client);
     walls::load(&state.app, tilebag_store::WallId(id), &player.owner).await?;
     let order = match who
         .0

@@ -1,0 +1,264 @@
+//! Rate limits in sliding windows, kept in memory per server process: failed logins,
+//! registrations and guests' walls.
+//!
+//! Failed logins count per account *and address* and per address, so five wrong passwords
+//! from one place pause that place only: the owner, elsewhere, still logs in. Every table is
+//! bounded; past [`MAX_KEYS`] keys the oldest windows are dropped first (and a warning
+//! logged), so a flood from many addresses costs memory only up to that bound.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::config::{GuestLimit, LoginLimit, RegistrationLimit};
+
+/// Most keys (account-address pairs, addresses, guests) remembered at once.
+pub const MAX_KEYS: usize = 100_000;
+
+/// Event times (Unix milliseconds, from the clock) per key, each key with its window.
+#[derive(Debug, Default)]
+struct Windows {
+    keys: HashMap<String, (i64, Vec<i64>)>,
+}
+
+impl Windows {
+    /// `Err(wait)` if `key` already has `limit` events in its window at `now`.
+    fn check(&mut self, key: &str, limit: u32, window: i64, now: i64) -> Result<(), Duration> {
+        let Some((_, times)) = self.keys.get_mut(key) else {
+            return if limit == 0 {
+                Err(Duration::from_millis(window.unsigned_abs()))
+            } else {
+                Ok(())
+            };
+        };
+        times.retain(|t| now - *t < window);
+        let limit = limit as usize;
+        if times.len() < limit {
+            return Ok(());
+        }
+        let oldest = times[times.len().saturating_sub(limit.max(1))];
+        Err(Duration::from_millis(
+            (window - (now - oldest)).max(0).unsigned_abs(),
+        ))
+    }
+
+    /// Records an event for `key` at `now`.
+    fn record(&mut self, key: String, window: i64, now: i64) {
+        if self.keys.len() >= MAX_KEYS && !self.keys.contains_key(&key) {
+            self.keys
+                .retain(|_, (w, times)| times.last().is_some_and(|t| now - *t < *w));
+            if self.keys.len() >= MAX_KEYS {
+                tracing::warn!(
+                    keys = self.keys.len(),
+                    "rate-limit table full: forgetting the oldest half"
+                );
+                let mut last: Vec<i64> = self
+                    .keys
+                    .values()
+                    .filter_map(|(_, times)| times.last().copied())
+                    .collect();
+                last.sort_unstable();
+                let median = last.get(last.len() / 2).copied().unwrap_or(now);
+                self.keys
+                    .retain(|_, (_, times)| times.last().is_some_and(|t| *t > median));
+            }
+        }
+        let entry = self.keys.entry(key).or_insert_with(|| (window, Vec::new()));
+        entry.1.retain(|t| now - *t < window);
+        entry.1.push(now);
+    }
+
+    /// Takes back an event recorded for `key` at `at`.
+    fn take_back(&mut self, key: &str, at: i64) {
+        if let Some((_, times)) = self.keys.get_mut(key)
+            && let Some(i) = times.iter().rposition(|t| *t == at)
+        {
+            times.remove(i);
+        }
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The server's rate limits.
+#[derive(Debug)]
+pub struct Limits {
+    login: LoginLimit,
+    registration: RegistrationLimit,
+    guest: GuestLimit,
+    windows: Mutex<Windows>,
+}
+
+impl Limits {
+    /// Limits with these settings.
+    #[must_use]
+    pub fn new(login: LoginLimit, registration: RegistrationLimit, guest: GuestLimit) -> Limits {
+        Limits {
+            login,
+            registration,
+            guest,
+            windows: Mutex::new(Windows::default()),
+        }
+    }
+
+    fn windows(&self) -> std::sync::MutexGuard<'_, Windows> {
+        self.windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `Err(wait)` while this address has used up its failed logins, for this account or
+    /// for all accounts.
+    pub fn check_login(&self, account: &str, client: IpAddr, now: i64) -> Result<(), Duration> {
+        let window = millis(self.login.window);
+        let mut windows = self.windows();
+        windows.check(
+            &format!("login:{account}@{client}"),
+            self.login.per_account,
+            window,
+            now,
+        )?;
+        windows.check(
+            &format!("login-from:{client}"),
+            self.login.per_address,
+            window,
+            now,
+        )
+    }
+
+    /// Records a failed login.
+    pub fn login_failed(&self, account: &str, client: IpAddr, now: i64) {
+        let window = millis(self.login.window);
+        let mut windows = self.windows();
+        windows.record(format!("login:{account}@{client}"), window, now);
+        windows.record(format!("login-from:{client}"), window, now);
+    }
+
+    /// Forgets this address's failures on an account after it logged in.
+    pub fn login_succeeded(&self, account: &str, client: IpAddr) {
+        self.windows()
+            .keys
+            .remove(&format!("login:{account}@{client}"));
+    }
+
+    /// Admits a registration from `client` at `now`, or `Err(wait)` when the address, or the
+    /// whole site, has had its registrations for the hour.
+    pub fn admit_registration(&self, client: IpAddr, now: i64) -> Result<(), Duration> {
+        let window = millis(Duration::from_hours(1));
+        let address = format!("register-from:{client}");
+        let mut windows = self.windows();
+        windows.check(&address, self.registration.per_address, window, now)?;
+        windows.check("register", self.registration.total, window, now)?;
+        windows.record(address, window, now);
+        windows.record("register".to_owned(), window, now);
+        Ok(())
+    }
+
+    /// Admits a new guest wall from this guest (the hash of its cookie) at `client`, or
+    /// `Err(wait)` when either has made its walls for the hour. The admission is taken back
+    /// unless [`Admission::keep`] is called once the wall exists.
+    pub fn admit_guest_wall(
+        &self,
+        guest: &str,
+        client: IpAddr,
+        now: i64,
+    ) -> Result<Admission<'_>, Duration> {
+        let window = millis(Duration::from_hours(1));
+        let keys = [format!("guest:{guest}"), format!("guest-from:{client}")];
+        let mut windows = self.windows();
+        windows.check(&keys[0], self.guest.walls_per_guest, window, now)?;
+        windows.check(&keys[1], self.guest.walls_per_address, window, now)?;
+        for key in &keys {
+            windows.record(key.clone(), window, now);
+        }
+        Ok(Admission {
+            limits: Some(self),
+            keys: keys.to_vec(),
+            at: now,
+        })
+    }
+
+    /// Keys remembered now (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.windows().keys.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A counted event that is taken back when dropped, unless kept: a wall that could not be
+/// made does not use up a guest's hour.
+#[derive(Debug)]
+#[must_use = "an admission is taken back when dropped; keep it once the thing exists"]
+pub struct Admission<'a> {
+    limits: Option<&'a Limits>,
+    keys: Vec<String>,
+    at: i64,
+}
+
+impl Admission<'_> {
+    /// An admission that counts nothing (players with accounts).
+    pub fn free() -> Admission<'static> {
+        Admission {
+            limits: None,
+            keys: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The thing was made: the event stays counted.
+    pub fn keep(mut self) {
+        self.limits = None;
+    }
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        if let Some(limits) = self.limits {
+            let mut windows = limits.windows();
+            for key in &self.keys {
+                windows.take_back(key, self.at);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Windows;
+
+    #[test]
+    fn a_window_admits_its_limit_then_says_how_long_to_wait() {
+        let mut windows = Windows::default();
+        for at in [0, 10, 20] {
+            assert!(windows.check("k", 3, 1000, at).is_ok());
+            windows.record("k".into(), 1000, at);
+        }
+        let wait = windows.check("k", 3, 1000, 500).unwrap_err();
+        assert_eq!(
+            wait.as_millis(),
+            500,
+            "the oldest event leaves the window at 1000"
+        );
+        assert!(windows.check("k", 3, 1000, 1000).is_ok());
+        assert!(windows.check("other", 3, 1000, 500).is_ok());
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_oldest_keys() {
+        let mut windows = Windows::default();
+        for n in 0..super::MAX_KEYS {
+            windows.record(format!("k{n}"), i64::MAX, i64::try_from(n).unwrap());
+        }
+        windows.record("new".into(), i64::MAX, 1_000_000);
+        assert!(windows.keys.len() <= super::MAX_KEYS / 2 + 1);
+        assert!(windows.keys.contains_key("new") && windows.keys.contains_key("k99999"));
+        assert!(!windows.keys.contains_key("k0"));
+    }
+}
