@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod metrics;
+pub mod password;
 pub mod player;
 pub mod routes;
 pub mod search_form;

@@ -10,6 +10,7 @@ use crate::app::{App, Clock, Rules, ServiceError};
 use crate::auth::LoginLimiter;
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::password::PasswordPool;
 
 /// The lexicons the server offers, the default (bundled) one first.
 #[derive(Debug)]
@@ -78,6 +79,8 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Failed-login counters.
     pub limiter: LoginLimiter,
+    /// The threads that hash and check passwords, each with its own fixed memory.
+    pub passwords: PasswordPool,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
@@ -101,6 +104,7 @@ impl AppState {
     #[must_use]
     pub fn with_clock(store: Store, lexicons: Lexicons, config: Config, clock: Clock) -> AppState {
         let limiter = LoginLimiter::new(config.login_limit);
+        let passwords = PasswordPool::start(config.hashing_workers, config.hashing_queue);
         let rules = Rules {
             max_saved_alphagrams: config.max_saved_alphagrams,
             challenge_zone: config.challenge_zone,
@@ -117,6 +121,7 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             limiter,
+            passwords,
             certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))
