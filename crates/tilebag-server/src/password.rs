@@ -185,13 +185,12 @@ fn work(jobs: &Mutex<Receiver<Job>>, params: &Params) {
                 stored,
                 reply,
             } => {
-                let matches = match stored {
-                    Some(stored) => verify_stored(&password, &stored, &mut memory),
-                    None => {
-                        // The dummy check for unknown usernames: the cost of a real one.
-                        let _ = hash_new(&hasher, &password, &mut memory);
-                        false
-                    }
+                let matches = if let Some(stored) = stored {
+                    verify_stored(&password, &stored, &mut memory)
+                } else {
+                    // The dummy check for unknown usernames: the cost of a real one.
+                    let _ = hash_new(&hasher, &password, &mut memory);
+                    false
                 };
                 let _ = reply.send(matches);
             }
