@@ -8,10 +8,6 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -56,50 +52,21 @@ pub fn check_password(password: &str) -> Result<(), AppError> {
     }
 }
 
-/// Argon2id takes 19 MiB a hash: at most this many run at once, so a burst of logins
-/// cannot run the server out of memory.
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// Hashes a password with Argon2id, off the async threads.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _turn = HASHING.acquire().await.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)
+/// Hashes a password with Argon2id on the password workers ([`crate::password`]); 503 when
+/// they are all busy and their queue is full.
+pub async fn hash_password(state: &AppState, password: String) -> Result<String, AppError> {
+    Ok(state.passwords.hash(password).await?)
 }
 
-/// A hash of no one's password: checking unknown usernames costs as much as known ones.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(random_token(16).as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
-});
-
-/// Checks a password against a stored hash (or, for an unknown user, a dummy one), off
-/// the async threads.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    let Ok(_turn) = HASHING.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
-        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
-        let known = PasswordHash::new(&hash);
-        known.is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
+/// Checks a password against a stored hash on the password workers; for an unknown user
+/// (`None`) the same work is done on a dummy hash, so both take as long. 503 when the workers
+/// are all busy and their queue is full.
+pub async fn verify_password(
+    state: &AppState,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, AppError> {
+    Ok(state.passwords.verify(password, hash).await?)
 }
 
 /// A random token of `bytes` bytes, URL-safe base64.
@@ -163,7 +130,7 @@ pub async fn register(
         .limits
         .admit_registration(client, state.app.clock.now_ms())
         .map_err(|wait| AppError::too_many("registrations", wait))?;
-    let hash = hash_password(password.to_owned()).await?;
+    let hash = hash_password(state, password.to_owned()).await?;
     let user = state
         .app
         .store
@@ -198,7 +165,7 @@ pub async fn login(
         Err(other) => return Err(other.into()),
     };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let valid = verify_password(password.to_owned(), hash).await;
+    let valid = verify_password(state, password.to_owned(), hash).await?;
     match user {
         Some(user) if valid => {
             state.limits.login_succeeded(&account, client);

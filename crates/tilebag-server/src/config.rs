@@ -88,6 +88,25 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (set this when a proxy in front serves HTTPS).
     #[arg(long, env = "TILEBAG_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Threads that hash passwords; each holds 19 MiB of Argon2 memory once it has hashed.
+    #[arg(
+        long,
+        env = "TILEBAG_HASHING_WORKERS",
+        default_value = "2",
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..=256)
+    )]
+    pub hashing_workers: u16,
+    /// Logins, registrations and password changes that may wait for a hashing thread; more
+    /// are answered 503 with Retry-After.
+    #[arg(
+        long,
+        env = "TILEBAG_HASHING_QUEUE",
+        default_value = "64",
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
+    )]
+    pub hashing_queue: u32,
     /// Most alphagrams one player may keep in saved lists.
     #[arg(
         long,
@@ -403,6 +422,10 @@ pub struct Config {
     pub registration_limit: RegistrationLimit,
     /// What guests may create.
     pub guest_limit: GuestLimit,
+    /// Threads that hash passwords (each holds one Argon2 memory block, 19 MiB).
+    pub hashing_workers: usize,
+    /// Password jobs that may wait for a hashing thread before calls are refused as busy.
+    pub hashing_queue: usize,
     /// Most alphagrams one player may keep in saved lists.
     pub max_saved_alphagrams: i64,
     /// Time zone of the challenge day.
@@ -489,6 +512,8 @@ impl Default for Config {
                 walls_per_address: 120,
                 max_questions: 1000,
             },
+            hashing_workers: 2,
+            hashing_queue: 64,
             max_saved_alphagrams: 100_000,
             challenge_zone: chrono_tz::UTC,
             medal_min_entries: 3,

@@ -90,6 +90,18 @@ impl AppError {
         }
     }
 
+    /// 503: every password worker is busy; try again in `seconds`.
+    pub fn busy(seconds: u64) -> AppError {
+        AppError {
+            retry_after: Some(seconds),
+            ..AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!("the server is busy checking passwords, try again in {seconds} s"),
+            )
+        }
+    }
+
     /// 500: logs the detail, tells the person only that it failed.
     pub fn internal(detail: impl std::fmt::Display) -> AppError {
         tracing::error!(%detail, "internal error");
@@ -142,6 +154,15 @@ impl From<StoreError> for AppError {
                 AppError::new(StatusCode::CONFLICT, "conflict", "that already exists")
             }
             other => AppError::storage(other),
+        }
+    }
+}
+
+impl From<crate::password::PoolError> for AppError {
+    fn from(error: crate::password::PoolError) -> AppError {
+        match error {
+            crate::password::PoolError::Busy => AppError::busy(1),
+            crate::password::PoolError::Stopped => AppError::internal(error),
         }
     }
 }

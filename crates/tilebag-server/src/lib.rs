@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod error;
 pub mod limits;
 pub mod metrics;
+pub mod password;
 pub mod player;
 pub mod routes;
 pub mod search_form;

@@ -94,18 +94,20 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<NewLogin, AppError> {
-    if !auth::verify_password(current.to_owned(), Some(user.password_hash.clone())).await {
+    let stored = Some(user.password_hash.clone());
+    if !auth::verify_password(state, current.to_owned(), stored).await? {
         return Err(AppError::forbidden("the current password is wrong"));
     }
     auth::check_password(new)?;
-    let hash = auth::hash_password(new.to_owned()).await?;
+    let hash = auth::hash_password(state, new.to_owned()).await?;
     state.app.store.set_password(user.id, &hash).await?;
     auth::start_session(state, user).await
 }
 
 /// Deletes the account after checking the password.
 pub async fn delete_account(state: &AppState, user: &User, password: &str) -> Result<(), AppError> {
-    if !auth::verify_password(password.to_owned(), Some(user.password_hash.clone())).await {
+    let stored = Some(user.password_hash.clone());
+    if !auth::verify_password(state, password.to_owned(), stored).await? {
         return Err(AppError::forbidden("the password is wrong"));
     }
     Ok(state.app.store.delete_user(user.id).await?)

@@ -10,6 +10,7 @@ use crate::app::{App, Clock, Rules, ServiceError};
 use crate::config::Config;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
+use crate::password::PasswordPool;
 
 /// The lexicons the server offers, the default (bundled) one first.
 #[derive(Debug)]
@@ -78,6 +79,8 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Rate limits: failed logins, registrations, guests' walls.
     pub limits: Limits,
+    /// The threads that hash and check passwords, each with its own fixed memory.
+    pub passwords: PasswordPool,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
@@ -105,6 +108,7 @@ impl AppState {
             config.registration_limit,
             config.guest_limit,
         );
+        let passwords = PasswordPool::start(config.hashing_workers, config.hashing_queue);
         let rules = Rules {
             max_saved_alphagrams: config.max_saved_alphagrams,
             challenge_zone: config.challenge_zone,
@@ -123,6 +127,7 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             limits,
+            passwords,
             certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))

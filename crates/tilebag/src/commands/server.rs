@@ -93,6 +93,8 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             metrics_token: metrics_token(args.metrics_token.as_deref())?,
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
+            hashing_workers: usize::from(args.hashing_workers),
+            hashing_queue: usize::try_from(args.hashing_queue).unwrap_or(usize::MAX),
             max_saved_alphagrams: args.max_saved_alphagrams,
             challenge_zone: args.challenges.challenge_time_zone,
             medal_min_entries: args.challenges.medal_min_entries,

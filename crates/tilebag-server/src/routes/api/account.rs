@@ -56,7 +56,7 @@ fn logged_in(login: &NewLogin, status: StatusCode) -> Response {
 
 /// Creates an account and logs it in (sets the session cookie).
 #[utoipa::path(post, path = "/api/v1/account/register", request_body = Credentials,
-    responses((status = 201, body = AccountOut), (status = 400, description = "bad username or password"), (status = 409, description = "username taken"), (status = 429, description = "too many registrations from this address")))]
+    responses((status = 201, body = AccountOut), (status = 400, description = "bad username or password"), (status = 409, description = "username taken"), (status = 429, description = "too many registrations from this address"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn register(
     State(state): State<AppState>,
     crate::client::ClientIp(client): crate::client::ClientIp,
@@ -68,7 +68,7 @@ pub async fn register(
 
 /// Logs in (sets the session cookie).
 #[utoipa::path(post, path = "/api/v1/account/login", request_body = Credentials,
-    responses((status = 200, body = AccountOut), (status = 401, description = "wrong username or password"), (status = 429, description = "too many attempts")))]
+    responses((status = 200, body = AccountOut), (status = 401, description = "wrong username or password"), (status = 429, description = "too many attempts"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
     crate::client::ClientIp(client): crate::client::ClientIp,
@@ -138,7 +138,7 @@ pub struct PasswordIn {
 
 /// Changes the password; every other session ends, this one gets a new cookie.
 #[utoipa::path(post, path = "/api/v1/account/password", request_body = PasswordIn,
-    responses((status = 200, body = AccountOut), (status = 403, description = "wrong current password")))]
+    responses((status = 200, body = AccountOut), (status = 403, description = "wrong current password"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn password(
     State(state): State<AppState>,
     user: ApiUser,
@@ -162,7 +162,7 @@ pub struct DeleteIn {
 }
 
 /// Deletes the account and everything it saved.
-#[utoipa::path(delete, path = "/api/v1/account", request_body = DeleteIn, responses((status = 204), (status = 403, description = "wrong password")))]
+#[utoipa::path(delete, path = "/api/v1/account", request_body = DeleteIn, responses((status = 204), (status = 403, description = "wrong password"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn delete(
     State(state): State<AppState>,
     user: ApiUser,
