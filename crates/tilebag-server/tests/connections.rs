@@ -75,6 +75,15 @@ fn complete(received: &[u8]) -> bool {
     body.len() >= length
 }
 
+/// A new connection on which `/healthz` has just been answered 200, kept alive.
+async fn healthy(address: SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(HEALTHZ).await.unwrap();
+    let answer = read_healthz(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stream
+}
+
 /// Reads one complete `/healthz` answer.
 async fn read_healthz(stream: &mut TcpStream) -> String {
     let mut received = Vec::new();
@@ -115,9 +124,7 @@ async fn half_sent_request_headers_are_closed_after_the_header_timeout() {
         );
     }
     // The server itself carries on.
-    let mut stream = TcpStream::connect(app.address).await.unwrap();
-    stream.write_all(HEALTHZ).await.unwrap();
-    assert!(read_healthz(&mut stream).await.starts_with("HTTP/1.1 200"));
+    healthy(app.address).await;
 }
 
 #[tokio::test]
@@ -132,9 +139,7 @@ async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_not_the_header_timeout() {
     let app = spawn(limits(1, 3)).await;
-    let mut stream = TcpStream::connect(app.address).await.unwrap();
-    stream.write_all(HEALTHZ).await.unwrap();
-    assert!(read_healthz(&mut stream).await.starts_with("HTTP/1.1 200"));
+    let mut stream = healthy(app.address).await;
     let answered = Instant::now();
     let (more, idle) = until_closed(&mut stream, answered).await;
     assert_eq!(more, "", "nothing more is sent");
@@ -147,9 +152,7 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_not_the_
 #[tokio::test]
 async fn the_next_request_on_a_kept_alive_connection_gets_the_header_timeout_from_its_first_byte() {
     let app = spawn(limits(1, 60)).await;
-    let mut stream = TcpStream::connect(app.address).await.unwrap();
-    stream.write_all(HEALTHZ).await.unwrap();
-    assert!(read_healthz(&mut stream).await.starts_with("HTTP/1.1 200"));
+    let mut stream = healthy(app.address).await;
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\n")
         .await
