@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+pub use crate::connections::ConnectionLimits;
+
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
@@ -85,6 +87,9 @@ pub struct ServeArgs {
         value_name = "SECONDS"
     )]
     pub request_timeout: u64,
+    /// Limits on connections.
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
     /// Mark session cookies Secure (set this when a proxy in front serves HTTPS).
     #[arg(long, env = "TILEBAG_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -136,6 +141,46 @@ pub struct ServeArgs {
     /// HTTPS settings.
     #[command(flatten)]
     pub https: HttpsArgs,
+}
+
+/// How long slow and idle connections are kept, and how many at once.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Seconds a client gets to send a request's headers (from the first byte; on a new
+    /// connection, from when it opens).
+    #[arg(long, env = "TILEBAG_HEADER_TIMEOUT", default_value = "10", value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT))]
+    pub header_timeout: u64,
+    /// Seconds a keep-alive connection may wait for its next request, or stall while a
+    /// response is sent, before it is closed.
+    #[arg(long, env = "TILEBAG_IDLE_TIMEOUT", default_value = "60", value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT))]
+    pub idle_timeout: u64,
+    /// Seconds a client gets to complete the TLS handshake.
+    #[arg(long, env = "TILEBAG_TLS_HANDSHAKE_TIMEOUT", default_value = "10", value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT))]
+    pub tls_handshake_timeout: u64,
+    /// Most connections open at once (lowered to fit the open-file limit); more wait to be
+    /// accepted until one closes.
+    #[arg(long, env = "TILEBAG_MAX_CONNECTIONS", default_value = "768", value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
+}
+
+/// The longest timeout a flag accepts: a day.
+const MAX_TIMEOUT: u64 = 86_400;
+
+impl ConnectionArgs {
+    /// The limits these flags ask for.
+    #[must_use]
+    pub fn limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(self.header_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            tls_handshake_timeout: Duration::from_secs(self.tls_handshake_timeout),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 /// Built-in HTTPS, or trust in a proxy that terminates it.
@@ -416,6 +461,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Time a request may take.
     pub request_timeout: Duration,
+    /// Limits on connections.
+    pub connections: ConnectionLimits,
     /// Failed logins allowed per account and address, and per address, in one window.
     pub login_limit: LoginLimit,
     /// Registrations allowed per address, and in all, in an hour.
@@ -498,6 +545,7 @@ impl Default for Config {
             migrate: MigrateMode::Auto,
             shutdown_timeout: Duration::from_secs(20),
             request_timeout: Duration::from_secs(30),
+            connections: ConnectionLimits::default(),
             login_limit: LoginLimit {
                 per_account: 5,
                 per_address: 20,

@@ -9,6 +9,7 @@ pub mod app;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod connections;
 pub mod csrf;
 pub mod error;
 pub mod limits;
@@ -25,7 +26,6 @@ pub mod views;
 pub mod wall_view;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -37,7 +37,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use config::{Config, DatabaseArgs, LogFormat, MigrateMode, ServeArgs};
+pub use config::{Config, ConnectionArgs, DatabaseArgs, LogFormat, MigrateMode, ServeArgs};
+pub use connections::ConnectionLimits;
 pub use state::{AppState, Lexicons};
 
 /// Largest request body accepted.
@@ -105,19 +106,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Small responses go out at once: without TCP_NODELAY, Nagle's algorithm and the
-    // client's delayed ACK add 40 ms to replies written in two parts.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let app = app(state.clone());
-    run(&state, shutdown, |stop| async move {
-        axum::serve(
+    let limits = state.config.connections;
+    run(&state, shutdown, |stop| {
+        connections::serve(
             listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            connections::Transport::Plain,
+            app,
+            limits,
+            limits.slots(),
+            stopped(stop),
         )
-        .with_graceful_shutdown(stopped(stop))
-        .await
     })
     .await
 }
@@ -147,11 +146,28 @@ pub async fn serve_https(
         tls.public_hosts.clone(),
         runtime.certificates.clone(),
     );
-    let certificates = runtime.certificates.clone();
+    let acceptor = tls::acceptor(runtime.certificates.clone())?;
+    let limits = state.config.connections;
+    // One set of slots for both listeners: together they stay within the open-file limit.
+    let slots = limits.slots();
     run(&state, shutdown, |stop| async move {
         let (a, b) = tokio::join!(
-            tls::serve_tls(https, certificates, secure, stopped(stop.clone())),
-            tls::serve_plain(http, redirect, stopped(stop)),
+            connections::serve(
+                https,
+                connections::Transport::Tls(acceptor),
+                secure,
+                limits,
+                slots.clone(),
+                stopped(stop.clone()),
+            ),
+            connections::serve(
+                http,
+                connections::Transport::Plain,
+                redirect,
+                limits,
+                slots,
+                stopped(stop),
+            ),
         );
         a.and(b)
     })

@@ -1,22 +1,15 @@
 //! HTTPS built in: certificates from ACME or from files, both swapped in without a restart;
-//! a port-80 redirect; HSTS; and a TLS accept loop with graceful shutdown.
+//! a port-80 redirect; HSTS; and the TLS acceptor (connections are accepted and served by
+//! [`crate::connections`], as plain HTTP is).
 
 pub mod acme;
 pub mod certs;
 pub mod files;
 pub mod redirect;
 
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt as _;
 
 pub use certs::Certificates;
 
@@ -97,53 +90,9 @@ pub fn start(
     Ok((runtime, task))
 }
 
-/// Serves `app` over TLS on `listener` until `shutdown`, then lets open connections finish.
-pub async fn serve_tls(
-    listener: TcpListener,
-    certificates: Arc<Certificates>,
-    app: Router,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
+/// The TLS acceptor for HTTPS connections, serving whatever `certificates` holds at each
+/// handshake.
+pub fn acceptor(certificates: Arc<Certificates>) -> std::io::Result<TlsAcceptor> {
     let config = certs::server_config(certificates).map_err(std::io::Error::other)?;
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let graceful = GracefulShutdown::new();
-    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((tcp, peer)) = accepted else { continue };
-                let _ = tcp.set_nodelay(true);
-                let (acceptor, app, builder, watcher) = (acceptor.clone(), app.clone(), builder.clone(), graceful.watcher());
-                tokio::spawn(async move {
-                    let Ok(stream) = acceptor.accept(tcp).await else { return };
-                    let service = app.map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
-                        request.extensions_mut().insert(ConnectInfo(peer));
-                        request
-                    });
-                    let service = hyper_util::service::TowerToHyperService::new(service);
-                    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    let _ = watcher.watch(connection.into_owned()).await;
-                });
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
-}
-
-/// Serves a plain-HTTP app with client addresses, until `shutdown`.
-pub async fn serve_plain(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    Ok(TlsAcceptor::from(Arc::new(config)))
 }

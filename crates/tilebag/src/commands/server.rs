@@ -7,7 +7,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use tilebag_server::app::Clock;
-use tilebag_server::{AppState, Config, DatabaseArgs, Lexicons, LogFormat, MigrateMode, ServeArgs};
+use tilebag_server::{
+    AppState, Config, ConnectionLimits, DatabaseArgs, Lexicons, LogFormat, MigrateMode, ServeArgs,
+};
 use tilebag_store::{Backend, Store};
 
 use crate::library::Library;
@@ -56,8 +58,67 @@ async fn shutdown_signal() {
     }
 }
 
+/// Connections the kernel queues for us while every connection slot is taken; beyond them it
+/// drops new clients' SYNs and they retry a second or more later. (The kernel caps this at
+/// `net.core.somaxconn`.)
+const BACKLOG: u32 = 1024;
+
+/// Listens on `address` with a [`BACKLOG`] deeper than the usual 128.
+fn listen(address: std::net::SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    };
+    socket
+        .and_then(|socket| {
+            socket.set_reuseaddr(true)?;
+            socket.bind(address)?;
+            socket.listen(BACKLOG)
+        })
+        .with_context(|| format!("cannot listen on {address}"))
+}
+
+/// Raises the soft limit on open files to the hard limit (systemd's default soft limit,
+/// 1,024, is low for a server) and logs both; returns the soft limit in force, if known.
+fn raise_file_limit() -> Option<u64> {
+    let (was, hard) = match rlimit::Resource::NOFILE.get() {
+        Ok(limits) => limits,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the open-file limit");
+            return None;
+        }
+    };
+    if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(%error, soft = was, hard, "cannot raise the open-file limit");
+    }
+    let soft = rlimit::Resource::NOFILE.get().map_or(was, |(soft, _)| soft);
+    tracing::info!(soft, hard, was, "open-file limit");
+    Some(soft)
+}
+
+/// The connection limits asked for, with no more connections than the open-file limit allows.
+fn connection_limits(args: &ServeArgs) -> ConnectionLimits {
+    let asked = args.connections.limits();
+    let Some(open_files) = raise_file_limit() else {
+        return asked;
+    };
+    let limits = asked.fit_file_limit(open_files);
+    if limits.max_connections < asked.max_connections {
+        tracing::warn!(
+            asked = asked.max_connections,
+            max_connections = limits.max_connections,
+            open_files,
+            reserve = tilebag_server::connections::FILE_RESERVE,
+            "--max-connections lowered to fit the open-file limit"
+        );
+    }
+    limits
+}
+
 pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
+    let connections = connection_limits(args);
     runtime()?.block_on(async {
         let store = connect(&args.database, data_dir).await?;
         let migrate = args.migrate.unwrap_or(match store.backend() {
@@ -95,6 +156,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             request_timeout: std::time::Duration::from_secs(args.request_timeout),
             hashing_workers: usize::from(args.hashing_workers),
             hashing_queue: usize::try_from(args.hashing_queue).unwrap_or(usize::MAX),
+            connections,
             max_saved_alphagrams: args.max_saved_alphagrams,
             challenge_zone: args.challenges.challenge_time_zone,
             medal_min_entries: args.challenges.medal_min_entries,
@@ -109,14 +171,9 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
         };
         let state = AppState::new(store.clone(), lexicons, config);
         if let Some(tls) = tls {
-            let bind = |address| async move {
-                tokio::net::TcpListener::bind(address)
-                    .await
-                    .with_context(|| format!("cannot listen on {address}"))
-            };
             let (https, http) = (
-                bind(args.https.https_listen).await?,
-                bind(args.https.http_listen).await?,
+                listen(args.https.https_listen)?,
+                listen(args.https.http_listen)?,
             );
             let name = args.https.domains.first().map_or_else(
                 || {
@@ -134,9 +191,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             );
             tilebag_server::serve_https(https, http, state, &tls, shutdown_signal()).await?;
         } else {
-            let listener = tokio::net::TcpListener::bind(args.listen)
-                .await
-                .with_context(|| format!("cannot listen on {}", args.listen))?;
+            let listener = listen(args.listen)?;
             println!("tilebag is listening on http://{}/", listener.local_addr()?);
             tilebag_server::serve(listener, state, shutdown_signal()).await?;
         }
