@@ -126,11 +126,14 @@ pub async fn register(
 ) -> Result<NewLogin, AppError> {
     check_username(username)?;
     check_password(password)?;
-    state
+    let admission = state
         .limits
         .admit_registration(client, state.app.clock.now_ms())
         .map_err(|wait| AppError::too_many("registrations", wait))?;
+    // A registration the hashing threads were too busy for is taken back; one that cost a
+    // hash counts, whether or not the name was free.
     let hash = hash_password(state, password.to_owned()).await?;
+    admission.keep();
     let user = state
         .app
         .store

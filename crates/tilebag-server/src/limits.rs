@@ -145,16 +145,32 @@ impl Limits {
     }
 
     /// Admits a registration from `client` at `now`, or `Err(wait)` when the address, or the
-    /// whole site, has had its registrations for the hour.
-    pub fn admit_registration(&self, client: IpAddr, now: i64) -> Result<(), Duration> {
+    /// whole site, has had its registrations for the hour. Keep the admission once the
+    /// account exists.
+    pub fn admit_registration(&self, client: IpAddr, now: i64) -> Result<Admission<'_>, Duration> {
         let window = millis(Duration::from_hours(1));
-        let address = format!("register-from:{client}");
+        let keys = [format!("register-from:{client}"), "register".to_owned()];
         let mut windows = self.windows();
-        windows.check(&address, self.registration.per_address, window, now)?;
-        windows.check("register", self.registration.total, window, now)?;
-        windows.record(address, window, now);
-        windows.record("register".to_owned(), window, now);
-        Ok(())
+        windows.check(&keys[0], self.registration.per_address, window, now)?;
+        windows.check(&keys[1], self.registration.total, window, now)?;
+        Ok(self.admit(&mut windows, keys, window, now))
+    }
+
+    fn admit(
+        &self,
+        windows: &mut Windows,
+        keys: [String; 2],
+        window: i64,
+        now: i64,
+    ) -> Admission<'_> {
+        for key in &keys {
+            windows.record(key.clone(), window, now);
+        }
+        Admission {
+            limits: Some(self),
+            keys: Vec::from(keys),
+            at: now,
+        }
     }
 
     /// Admits a new guest wall from this guest (the hash of its cookie) at `client`, or
@@ -171,14 +187,7 @@ impl Limits {
         let mut windows = self.windows();
         windows.check(&keys[0], self.guest.walls_per_guest, window, now)?;
         windows.check(&keys[1], self.guest.walls_per_address, window, now)?;
-        for key in &keys {
-            windows.record(key.clone(), window, now);
-        }
-        Ok(Admission {
-            limits: Some(self),
-            keys: keys.to_vec(),
-            at: now,
-        })
+        Ok(self.admit(&mut windows, keys, window, now))
     }
 
     /// Keys remembered now (for tests and metrics).

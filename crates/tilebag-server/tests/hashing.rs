@@ -57,7 +57,7 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_and_is_no_failed_logi
             per_address: 1,
             window: Duration::from_mins(15),
         },
-        ..tilebag_server::Config::default()
+        ..common::roomy()
     };
     let app = common::spawn_with("sqlite", true, config).await;
     // Twelve requests arrive within milliseconds; one thread and one queue slot take at most
