@@ -2,20 +2,39 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tilebag_store::{ListId, SaveError, StoreError, WallId};
 use tilebag_study::{Deal, Guess, StudyList};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::app::walls::{self, Action, Loaded, MAX_QUESTIONS, Source, WallSettings};
-use crate::error::{AppError, AppJson, AppQuery};
+use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::state::AppState;
 use crate::wall_view::{WallView, challenge_link, view};
+
+/// The routes of walls and saved lists.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .routes(routes!(show))
+        .routes(routes!(guess))
+        .routes(routes!(give_up))
+        .routes(routes!(mark))
+        .routes(routes!(next))
+        .routes(routes!(save))
+        .routes(routes!(lists))
+        .routes(routes!(rename, delete))
+        .routes(routes!(play))
+        .routes(routes!(export))
+}
 
 /// The wall as the player sees it, with `status`.
 pub async fn answer(
@@ -42,8 +61,8 @@ pub struct NewWall {
 }
 
 /// Makes a wall from a search and starts its first round.
-#[utoipa::path(post, path = "/api/v1/walls", request_body = NewWall,
-    responses((status = 201, body = WallView), (status = 400, description = "bad criteria or settings")))]
+#[utoipa::path(post, path = "/api/v1/walls", request_body = NewWall, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = WallView), (status = 400, description = "bad criteria or settings"), (status = 404, description = "unknown lexicon")))]
 pub async fn create(
     State(state): State<AppState>,
     player: Player,
@@ -66,9 +85,11 @@ pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 pub struct UploadParams {
     /// Lexicon [default: the bundled one].
     lexicon: Option<String>,
-    /// Questions per round.
+    /// Questions per round, 10 to 200.
+    #[param(minimum = 10, maximum = 200)]
     questions_per_round: Option<usize>,
-    /// Seconds per round.
+    /// Seconds per round, 1 to 3600.
+    #[param(minimum = 1, maximum = 3600)]
     seconds: Option<u32>,
 }
 
@@ -134,8 +155,8 @@ pub fn read_upload(
 }
 
 /// Makes a wall from an uploaded text file (the request body).
-#[utoipa::path(post, path = "/api/v1/walls/upload", params(UploadParams), request_body(content = String, content_type = "text/plain"),
-    responses((status = 201, body = WallView), (status = 400, description = "bad lines, with their numbers")))]
+#[utoipa::path(post, path = "/api/v1/walls/upload", params(UploadParams), request_body(content = String, content_type = "text/plain"), security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = WallView), (status = 400, description = "bad lines, with their numbers"), (status = 404, description = "unknown lexicon"), (status = 413, description = "over 1 MiB")))]
 pub async fn upload(
     State(state): State<AppState>,
     player: Player,
@@ -159,11 +180,12 @@ pub async fn upload(
 }
 
 /// The wall's current round.
-#[utoipa::path(get, path = "/api/v1/walls/{id}", params(("id" = i64, Path)), responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
+#[utoipa::path(get, path = "/api/v1/walls/{id}", params(("id" = i64, Path)), security((), ("session_cookie" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
 pub async fn show(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> Result<Response, AppError> {
     let loaded = walls::load(&state.app, WallId(id), &player.owner).await?;
     answer(&state, &player, StatusCode::OK, &loaded).await
@@ -196,11 +218,12 @@ pub struct GuessOut {
 }
 
 /// Judges a guess; repeating a solved word is harmless.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/guess", params(("id" = i64, Path)), request_body = GuessIn, responses((status = 200, body = GuessOut)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/guess", params(("id" = i64, Path)), request_body = GuessIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = GuessOut), (status = 404, description = "no such wall of yours")))]
 pub async fn guess(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<GuessIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Guess(body.word.clone());
@@ -225,11 +248,12 @@ pub async fn guess(
 }
 
 /// Ends the round now and reveals every answer.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/give-up", params(("id" = i64, Path)), responses((status = 200, body = WallView)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/give-up", params(("id" = i64, Path)), security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
 pub async fn give_up(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> Result<Response, AppError> {
     let (loaded, _) =
         walls::act(&state.app, WallId(id), Some(&player.owner), Action::GiveUp).await?;
@@ -245,11 +269,12 @@ pub struct MarkIn {
 }
 
 /// Marks a question as missed (or not) after the round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/missed", params(("id" = i64, Path)), request_body = MarkIn, responses((status = 200, body = WallView)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/missed", params(("id" = i64, Path)), request_body = MarkIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 400, description = "no such question, or the round is running"), (status = 404, description = "no such wall of yours"), (status = 409, description = "the round is running")))]
 pub async fn mark(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<MarkIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Mark {
@@ -265,17 +290,33 @@ pub async fn mark(
 #[serde(deny_unknown_fields)]
 pub struct NextIn {
     /// `continue`, `missed`, `first_missed` or `start_over`.
-    #[schema(value_type = String)]
+    #[schema(value_type = DealName)]
     deal: Deal,
 }
 
+/// What a round deals (`tilebag_study::Deal`, as the API spells it).
+#[derive(Debug, ToSchema)]
+#[schema(as = Deal)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes `Deal` in the API document")]
+pub enum DealName {
+    /// Go on with the current queue.
+    Continue,
+    /// A new queue of the first-pass misses.
+    FirstMissed,
+    /// A new queue of what is missed now.
+    Missed,
+    /// The whole list again.
+    StartOver,
+}
+
 /// Starts the next round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/next", params(("id" = i64, Path)), request_body = NextIn,
-    responses((status = 200, body = WallView), (status = 409, description = "the round is running, or nothing is left to deal")))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/next", params(("id" = i64, Path)), request_body = NextIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours"), (status = 409, description = "the round is running, or nothing is left to deal")))]
 pub async fn next(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<NextIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Next(body.deal);
@@ -287,6 +328,8 @@ pub async fn next(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameIn {
+    /// 1 to 60 characters, not all spaces.
+    #[schema(max_length = 60, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     name: String,
 }
 
@@ -344,12 +387,12 @@ fn save_error(error: SaveError, name: &str) -> AppError {
 }
 
 /// Saves the wall's list under a name; it then autosaves after each round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/save", params(("id" = i64, Path)), request_body = NameIn,
-    responses((status = 201, body = ListOut), (status = 401, description = "saving needs an account"), (status = 409, description = "name taken"), (status = 422, description = "over the quota")))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/save", params(("id" = i64, Path)), request_body = NameIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = ListOut), (status = 400, description = "a list name has 1 to 60 characters"), (status = 401, description = "saving needs an account"), (status = 404, description = "no such wall of yours"), (status = 409, description = "name taken"), (status = 422, description = "over the quota")))]
 pub async fn save(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<NameIn>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
@@ -363,7 +406,7 @@ pub async fn save(
 }
 
 /// The player's saved lists, most recently played first.
-#[utoipa::path(get, path = "/api/v1/lists", responses((status = 200, body = [ListOut]), (status = 401, description = "not logged in")))]
+#[utoipa::path(get, path = "/api/v1/lists", security(("session_cookie" = [])), responses((status = 200, body = [ListOut]), (status = 401, description = "not logged in")))]
 pub async fn lists(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
     let user = player.account()?;
     let all: Vec<ListOut> = state
@@ -382,7 +425,7 @@ pub async fn lists(State(state): State<AppState>, player: Player) -> Result<Resp
 #[serde(deny_unknown_fields)]
 pub struct PlayIn {
     /// `continue`, `first_missed`, `missed` or `start_over`.
-    #[schema(value_type = String)]
+    #[schema(value_type = DealName)]
     deal: Deal,
     #[serde(default)]
     settings: WallSettings,
@@ -396,12 +439,12 @@ fn not_found_list(error: StoreError) -> AppError {
 }
 
 /// Starts a wall on a saved list.
-#[utoipa::path(post, path = "/api/v1/lists/{id}/walls", params(("id" = i64, Path)), request_body = PlayIn,
-    responses((status = 201, body = WallView), (status = 404, description = "no such list of yours"), (status = 409, description = "nothing to deal")))]
+#[utoipa::path(post, path = "/api/v1/lists/{id}/walls", operation_id = "play_list", params(("id" = i64, Path)), request_body = PlayIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = WallView), (status = 400, description = "bad settings"), (status = 404, description = "no such list of yours"), (status = 409, description = "nothing to deal")))]
 pub async fn play(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<PlayIn>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
@@ -424,11 +467,12 @@ pub async fn play(
 }
 
 /// Renames a saved list.
-#[utoipa::path(patch, path = "/api/v1/lists/{id}", params(("id" = i64, Path)), request_body = NameIn, responses((status = 204)))]
+#[utoipa::path(patch, path = "/api/v1/lists/{id}", operation_id = "rename_list", params(("id" = i64, Path)), request_body = NameIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "renamed"), (status = 400, description = "a list name has 1 to 60 characters"), (status = 404, description = "no such list of yours"), (status = 409, description = "name taken")))]
 pub async fn rename(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<NameIn>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
@@ -450,11 +494,12 @@ pub async fn rename(
 }
 
 /// Deletes a saved list.
-#[utoipa::path(delete, path = "/api/v1/lists/{id}", params(("id" = i64, Path)), responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/lists/{id}", operation_id = "delete_list", params(("id" = i64, Path)), security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "deleted"), (status = 404, description = "no such list of yours")))]
 pub async fn delete(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
     state
@@ -473,15 +518,17 @@ pub async fn delete(
 pub struct ExportParams {
     /// `alphagrams` (default) or `words`.
     #[serde(rename = "as")]
+    #[param(pattern = "^(alphagrams|words)$")]
     format: Option<String>,
 }
 
 /// A saved list as a text file, one alphagram (or word) per line.
-#[utoipa::path(get, path = "/api/v1/lists/{id}/export", params(("id" = i64, Path), ExportParams), responses((status = 200, body = String, content_type = "text/plain")))]
+#[utoipa::path(get, path = "/api/v1/lists/{id}/export", params(("id" = i64, Path), ExportParams), security(("session_cookie" = [])),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 404, description = "no such list of yours")))]
 pub async fn export(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppQuery(params): AppQuery<ExportParams>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;

@@ -2,13 +2,12 @@
 //! fame, and the admin page with the daily job's history.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, PageError, render};
+use super::{Form, Page, PageError, Path, render};
 use crate::app::challenges::{DayOut, MedalCounts, PlayerMedals};
 use crate::app::{challenges, jobs};
 use crate::auth::{MaybeUser, check_csrf};
