@@ -329,7 +329,10 @@ pub async fn next(
 #[serde(deny_unknown_fields)]
 pub struct NameIn {
     /// 1 to 60 characters, not all spaces.
-    #[schema(max_length = 60, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(
+        max_length = 60,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     name: String,
 }
 
