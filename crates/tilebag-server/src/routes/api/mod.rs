@@ -8,6 +8,7 @@
 pub mod account;
 pub mod challenges;
 pub mod doc;
+pub mod lists;
 pub mod walls;
 pub mod words;
 
@@ -44,6 +45,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(words::router())
         .merge(account::router())
         .merge(walls::router())
+        .merge(lists::router())
         .merge(challenges::router())
 }
 
