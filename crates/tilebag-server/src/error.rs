@@ -2,13 +2,13 @@
 //!
 //! The message is for the person; details for the log stay in the log.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use tilebag_store::StoreError;
+
+pub use crate::extract::{AppJson, AppPath, AppQuery};
 
 /// An error answered to the client.
 #[derive(Debug)]
@@ -197,46 +197,55 @@ impl From<tilebag_lexicon::query::QueryError> for AppError {
     }
 }
 
-/// JSON body extractor whose rejections use the app's error shape.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AppJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<AppJson<T>, AppError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(AppJson(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
-        }
+/// Middleware: every error answered under `/api/` is `{"error": {"code", "message"}}`, also
+/// those axum and tower write themselves (405 with an empty body, plain-text rejections, 408,
+/// 413). Headers such as `Allow` and `Retry-After` are kept.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
     }
-}
-
-fn json_rejection(rejection: &JsonRejection) -> AppError {
-    let code = match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNPROCESSABLE_ENTITY => "invalid_fields",
-        _ => "malformed_json",
+    let (mut parts, body) = response.into_parts();
+    // The bodies written by axum's rejections are one short line; a longer one is not shown.
+    let text = axum::body::to_bytes(body, 1024)
+        .await
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
+    let (code, fallback) = match status {
+        // axum adds the `Allow` header outside this middleware; the client still gets it.
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this path does not take that method; `Allow` lists those it takes".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large".to_owned()),
+        StatusCode::REQUEST_TIMEOUT => {
+            ("timeout", "the request took too long; try again".to_owned())
+        }
+        StatusCode::NOT_FOUND => ("not_found", "not found".to_owned()),
+        status if status.is_server_error() => {
+            ("internal", "something went wrong on the server".to_owned())
+        }
+        _ => ("bad_request", "the request is malformed".to_owned()),
     };
-    AppError::new(rejection.status(), code, rejection.body_text())
-}
-
-/// Query-string extractor whose rejections use the app's error shape.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AppQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<AppQuery<T>, AppError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(AppQuery(value)),
-            Err(rejection) => Err(query_rejection(&rejection)),
-        }
-    }
-}
-
-fn query_rejection(rejection: &QueryRejection) -> AppError {
-    AppError::bad_request(rejection.body_text())
+    let message = match (status, text) {
+        (StatusCode::METHOD_NOT_ALLOWED, _) | (_, None) => fallback,
+        (status, Some(_)) if status.is_server_error() => fallback,
+        (_, Some(text)) => text,
+    };
+    let shaped = AppError::new(status, code, message).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, shaped.into_body())
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod connections;
 pub mod csrf;
 pub mod error;
+pub mod extract;
 pub mod limits;
 pub mod metrics;
 pub mod password;
@@ -86,6 +87,7 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,
         ))
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())

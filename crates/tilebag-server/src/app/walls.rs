@@ -29,13 +29,16 @@ pub const MAX_QUESTIONS: usize = 40_000;
 #[serde(deny_unknown_fields, default)]
 pub struct WallSettings {
     /// Questions per round, 10 to 200.
+    #[schema(minimum = 10, maximum = 200)]
     pub questions_per_round: usize,
     /// Seconds per round, 1 to 3600.
+    #[schema(minimum = 1, maximum = 3600)]
     pub seconds: u32,
     /// `anagram`: find the words of each alphagram; `build`: every word of at least
     /// `min_length` letters made from each rack.
     pub mode: Mode,
-    /// Shortest word counted in build mode.
+    /// Shortest word counted in build mode, 2 to 15.
+    #[schema(minimum = 2, maximum = 15)]
     pub min_length: usize,
 }
 

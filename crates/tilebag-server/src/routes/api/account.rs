@@ -7,17 +7,34 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tilebag_store::User;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{self, ApiUser, NewLogin};
 use crate::error::{AppError, AppJson};
 use crate::settings::{Preferences, save_settings};
 use crate::state::AppState;
 
+/// The account routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me, delete))
+        .routes(routes!(settings))
+        .routes(routes!(password))
+}
+
 /// A username and password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    /// 3 to 30 letters, digits, `_` or `-`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{3,30}$")]
     username: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
     password: String,
 }
 
@@ -79,7 +96,8 @@ pub async fn login(
 }
 
 /// Ends this session.
-#[utoipa::path(post, path = "/api/v1/account/logout", responses((status = 204)))]
+#[utoipa::path(post, path = "/api/v1/account/logout", security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "logged out; the cookie is cleared")))]
 pub async fn logout(
     State(state): State<AppState>,
     _user: ApiUser,
@@ -96,7 +114,8 @@ pub async fn logout(
 }
 
 /// The logged-in account.
-#[utoipa::path(get, path = "/api/v1/account", responses((status = 200, body = AccountOut), (status = 401, description = "not logged in")))]
+#[utoipa::path(get, path = "/api/v1/account", security(("session_cookie" = [])),
+    responses((status = 200, body = AccountOut), (status = 401, description = "not logged in")))]
 pub async fn me(user: ApiUser) -> Response {
     Json(account(&user.user, Some(user.session.csrf_token))).into_response()
 }
@@ -110,8 +129,8 @@ pub struct SettingsIn {
 }
 
 /// Changes the default lexicon and display preferences.
-#[utoipa::path(put, path = "/api/v1/account/settings", request_body = SettingsIn,
-    responses((status = 200, body = AccountOut), (status = 422, description = "unknown preference")))]
+#[utoipa::path(put, path = "/api/v1/account/settings", request_body = SettingsIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = AccountOut), (status = 400, description = "unknown lexicon"), (status = 422, description = "unknown preference")))]
 pub async fn settings(
     State(state): State<AppState>,
     user: ApiUser,
@@ -133,12 +152,14 @@ pub async fn settings(
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     current_password: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
     new_password: String,
 }
 
 /// Changes the password; every other session ends, this one gets a new cookie.
-#[utoipa::path(post, path = "/api/v1/account/password", request_body = PasswordIn,
-    responses((status = 200, body = AccountOut), (status = 403, description = "wrong current password"), (status = 503, description = "password hashing busy; see Retry-After")))]
+#[utoipa::path(post, path = "/api/v1/account/password", request_body = PasswordIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = AccountOut), (status = 400, description = "the new password is too short"), (status = 403, description = "wrong current password, or CSRF token"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn password(
     State(state): State<AppState>,
     user: ApiUser,
@@ -162,7 +183,8 @@ pub struct DeleteIn {
 }
 
 /// Deletes the account and everything it saved.
-#[utoipa::path(delete, path = "/api/v1/account", request_body = DeleteIn, responses((status = 204), (status = 403, description = "wrong password"), (status = 503, description = "password hashing busy; see Retry-After")))]
+#[utoipa::path(delete, path = "/api/v1/account", operation_id = "delete_account", request_body = DeleteIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "deleted; the cookie is cleared"), (status = 403, description = "wrong password, or CSRF token"), (status = 503, description = "password hashing busy; see Retry-After")))]
 pub async fn delete(
     State(state): State<AppState>,
     user: ApiUser,

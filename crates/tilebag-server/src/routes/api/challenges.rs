@@ -1,19 +1,31 @@
 //! `/api/v1/challenges`, players' medals and the hall of fame.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tilebag_lexicon::Lexicon;
 use tilebag_study::challenge::Challenge;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::challenges::{self, DayOut, MedalCounts, PlayerMedals, Standing};
 use crate::app::walls;
-use crate::error::{AppError, AppQuery};
+use crate::error::{AppError, AppPath, AppQuery};
 use crate::player::Player;
 use crate::state::AppState;
+
+/// The routes of challenges, medals and the hall of fame.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(play))
+        .routes(routes!(leaderboard))
+        .routes(routes!(hall_of_fame))
+        .routes(routes!(medals))
+}
 
 /// Which day and lexicon.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -22,6 +34,7 @@ use crate::state::AppState;
 pub struct DayParams {
     /// `YYYY-MM-DD`, from 2000-01-01 to today [default: today in the challenge time zone];
     /// a later day is refused (403 `future_day`).
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub date: Option<String>,
     /// Lexicon [default: the bundled one].
     pub lexicon: Option<String>,
@@ -40,7 +53,8 @@ impl DayParams {
 }
 
 /// The challenges of a day (today unless `date` says otherwise), with leaderboards.
-#[utoipa::path(get, path = "/api/v1/challenges", params(DayParams), responses((status = 200, body = DayOut)))]
+#[utoipa::path(get, path = "/api/v1/challenges", operation_id = "list_challenges", params(DayParams),
+    responses((status = 200, body = DayOut), (status = 400, description = "malformed date"), (status = 403, description = "the day has not begun"), (status = 404, description = "unknown lexicon")))]
 pub async fn list(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<DayParams>,
@@ -57,13 +71,14 @@ pub fn parse(slug: &str) -> Result<Challenge, AppError> {
 
 /// Starts a wall on a challenge; the first attempt by a logged-in player on the day counts,
 /// any other (a past day, a guest, a second attempt) is practice.
-#[utoipa::path(post, path = "/api/v1/challenges/{slug}/play", params(("slug" = String, Path), DayParams),
+#[utoipa::path(post, path = "/api/v1/challenges/{slug}/play", operation_id = "play_challenge", params(("slug" = String, Path), DayParams),
+    security((), ("session_cookie" = [], "csrf_token" = [])),
     responses((status = 201, description = "the wall, with `counts` telling whether this attempt is on the leaderboard"),
-        (status = 403, description = "the day has not begun")))]
+        (status = 403, description = "the day has not begun, or CSRF token"), (status = 404, description = "no such challenge, or unknown lexicon")))]
 pub async fn play(
     State(state): State<AppState>,
     player: Player,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<DayParams>,
 ) -> Result<Response, AppError> {
     let challenge = parse(&slug)?;
@@ -90,10 +105,11 @@ pub async fn play(
 }
 
 /// A challenge's leaderboard.
-#[utoipa::path(get, path = "/api/v1/challenges/{slug}/leaderboard", params(("slug" = String, Path), DayParams), responses((status = 200, body = [Standing])))]
+#[utoipa::path(get, path = "/api/v1/challenges/{slug}/leaderboard", params(("slug" = String, Path), DayParams),
+    responses((status = 200, body = [Standing]), (status = 403, description = "the day has not begun"), (status = 404, description = "no such challenge, or unknown lexicon")))]
 pub async fn leaderboard(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(params): AppQuery<DayParams>,
 ) -> Result<Response, AppError> {
     let challenge = parse(&slug)?;
@@ -108,11 +124,12 @@ pub async fn leaderboard(
 #[into_params(parameter_in = Query)]
 pub struct PeriodParams {
     /// `week`, `month`, `year` or `all` [default: month].
+    #[param(pattern = "^(week|month|year|all)$")]
     pub period: Option<String>,
 }
 
 /// The hall of fame.
-#[utoipa::path(get, path = "/api/v1/hall-of-fame", params(PeriodParams), responses((status = 200, body = [MedalCounts])))]
+#[utoipa::path(get, path = "/api/v1/hall-of-fame", params(PeriodParams), responses((status = 200, body = [MedalCounts]), (status = 400, description = "unknown period")))]
 pub async fn hall_of_fame(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<PeriodParams>,
@@ -121,10 +138,11 @@ pub async fn hall_of_fame(
 }
 
 /// A player's medal counts and history.
-#[utoipa::path(get, path = "/api/v1/players/{name}/medals", params(("name" = String, Path)), responses((status = 200, body = PlayerMedals)))]
+#[utoipa::path(get, path = "/api/v1/players/{name}/medals", params(("name" = String, Path)),
+    responses((status = 200, body = PlayerMedals), (status = 404, description = "no such player")))]
 pub async fn medals(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
 ) -> Result<Response, AppError> {
     Ok(Json(challenges::player_medals(&state.app, &name).await?).into_response())
 }

@@ -1,21 +1,37 @@
-//! `/api/v1/walls` and `/api/v1/lists`: making walls, playing rounds, saving lists.
+//! `/api/v1/walls`: making walls, playing rounds, saving a wall's list.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tilebag_store::{ListId, SaveError, StoreError, WallId};
-use tilebag_study::{Deal, Guess, StudyList};
+use tilebag_store::{SaveError, StoreError, WallId};
+use tilebag_study::{Deal, Guess};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
+use super::lists::{ListOut, NameIn, check_name};
 use crate::app::walls::{self, Action, Loaded, MAX_QUESTIONS, Source, WallSettings};
-use crate::error::{AppError, AppJson, AppQuery};
+use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::state::AppState;
 use crate::wall_view::{WallView, challenge_link, view};
+
+/// The routes of walls.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .routes(routes!(show))
+        .routes(routes!(guess))
+        .routes(routes!(give_up))
+        .routes(routes!(mark))
+        .routes(routes!(next))
+        .routes(routes!(save))
+}
 
 /// The wall as the player sees it, with `status`.
 pub async fn answer(
@@ -42,8 +58,8 @@ pub struct NewWall {
 }
 
 /// Makes a wall from a search and starts its first round.
-#[utoipa::path(post, path = "/api/v1/walls", request_body = NewWall,
-    responses((status = 201, body = WallView), (status = 400, description = "bad criteria or settings")))]
+#[utoipa::path(post, path = "/api/v1/walls", request_body = NewWall, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = WallView), (status = 400, description = "bad criteria or settings"), (status = 404, description = "unknown lexicon")))]
 pub async fn create(
     State(state): State<AppState>,
     player: Player,
@@ -68,9 +84,11 @@ pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 pub struct UploadParams {
     /// Lexicon [default: the bundled one].
     lexicon: Option<String>,
-    /// Questions per round.
+    /// Questions per round, 10 to 200.
+    #[param(minimum = 10, maximum = 200)]
     questions_per_round: Option<usize>,
-    /// Seconds per round.
+    /// Seconds per round, 1 to 3600.
+    #[param(minimum = 1, maximum = 3600)]
     seconds: Option<u32>,
 }
 
@@ -136,8 +154,8 @@ pub fn read_upload(
 }
 
 /// Makes a wall from an uploaded text file (the request body).
-#[utoipa::path(post, path = "/api/v1/walls/upload", params(UploadParams), request_body(content = String, content_type = "text/plain"),
-    responses((status = 201, body = WallView), (status = 400, description = "bad lines, with their numbers")))]
+#[utoipa::path(post, path = "/api/v1/walls/upload", params(UploadParams), request_body(content = String, content_type = "text/plain"), security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = WallView), (status = 400, description = "bad lines, with their numbers"), (status = 404, description = "unknown lexicon"), (status = 413, description = "over 1 MiB")))]
 pub async fn upload(
     State(state): State<AppState>,
     player: Player,
@@ -163,11 +181,12 @@ pub async fn upload(
 }
 
 /// The wall's current round.
-#[utoipa::path(get, path = "/api/v1/walls/{id}", params(("id" = i64, Path)), responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
+#[utoipa::path(get, path = "/api/v1/walls/{id}", params(("id" = i64, Path)), security((), ("session_cookie" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
 pub async fn show(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> Result<Response, AppError> {
     let loaded = walls::load(&state.app, WallId(id), &player.owner).await?;
     answer(&state, &player, StatusCode::OK, &loaded).await
@@ -200,11 +219,12 @@ pub struct GuessOut {
 }
 
 /// Judges a guess; repeating a solved word is harmless.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/guess", params(("id" = i64, Path)), request_body = GuessIn, responses((status = 200, body = GuessOut)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/guess", params(("id" = i64, Path)), request_body = GuessIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = GuessOut), (status = 404, description = "no such wall of yours")))]
 pub async fn guess(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<GuessIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Guess(body.word.clone());
@@ -229,11 +249,12 @@ pub async fn guess(
 }
 
 /// Ends the round now and reveals every answer.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/give-up", params(("id" = i64, Path)), responses((status = 200, body = WallView)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/give-up", params(("id" = i64, Path)), security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours")))]
 pub async fn give_up(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
 ) -> Result<Response, AppError> {
     let (loaded, _) =
         walls::act(&state.app, WallId(id), Some(&player.owner), Action::GiveUp).await?;
@@ -249,11 +270,12 @@ pub struct MarkIn {
 }
 
 /// Marks a question as missed (or not) after the round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/missed", params(("id" = i64, Path)), request_body = MarkIn, responses((status = 200, body = WallView)))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/missed", params(("id" = i64, Path)), request_body = MarkIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 400, description = "no such question, or the round is running"), (status = 404, description = "no such wall of yours"), (status = 409, description = "the round is running")))]
 pub async fn mark(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<MarkIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Mark {
@@ -269,65 +291,38 @@ pub async fn mark(
 #[serde(deny_unknown_fields)]
 pub struct NextIn {
     /// `continue`, `missed`, `first_missed` or `start_over`.
-    #[schema(value_type = String)]
+    #[schema(value_type = DealName)]
     deal: Deal,
 }
 
+/// What a round deals (`tilebag_study::Deal`, as the API spells it).
+#[derive(Debug, ToSchema)]
+#[schema(as = Deal)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes `Deal` in the API document")]
+pub enum DealName {
+    /// Go on with the current queue.
+    Continue,
+    /// A new queue of the first-pass misses.
+    FirstMissed,
+    /// A new queue of what is missed now.
+    Missed,
+    /// The whole list again.
+    StartOver,
+}
+
 /// Starts the next round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/next", params(("id" = i64, Path)), request_body = NextIn,
-    responses((status = 200, body = WallView), (status = 409, description = "the round is running, or nothing is left to deal")))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/next", params(("id" = i64, Path)), request_body = NextIn, security((), ("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = WallView), (status = 404, description = "no such wall of yours"), (status = 409, description = "the round is running, or nothing is left to deal")))]
 pub async fn next(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<NextIn>,
 ) -> Result<Response, AppError> {
     let action = Action::Next(body.deal);
     let (loaded, _) = walls::act(&state.app, WallId(id), Some(&player.owner), action).await?;
     answer(&state, &player, StatusCode::OK, &loaded).await
-}
-
-/// A name for a list.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NameIn {
-    name: String,
-}
-
-fn check_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(AppError::bad_request("a list name has 1 to 60 characters"));
-    }
-    Ok(name.to_owned())
-}
-
-/// A saved list's progress.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListOut {
-    id: i64,
-    lexicon: String,
-    name: String,
-    questions: i64,
-    seen: i64,
-    missed: i64,
-    first_missed: i64,
-    played_at: i64,
-}
-
-impl From<tilebag_store::ListSummary> for ListOut {
-    fn from(s: tilebag_store::ListSummary) -> ListOut {
-        ListOut {
-            id: s.id.0,
-            lexicon: s.lexicon,
-            name: s.name,
-            questions: s.size,
-            seen: s.seen,
-            missed: s.missed,
-            first_missed: s.first_missed,
-            played_at: s.played_at,
-        }
-    }
 }
 
 fn save_error(error: SaveError, name: &str) -> AppError {
@@ -348,12 +343,12 @@ fn save_error(error: SaveError, name: &str) -> AppError {
 }
 
 /// Saves the wall's list under a name; it then autosaves after each round.
-#[utoipa::path(post, path = "/api/v1/walls/{id}/save", params(("id" = i64, Path)), request_body = NameIn,
-    responses((status = 201, body = ListOut), (status = 401, description = "saving needs an account"), (status = 409, description = "name taken"), (status = 422, description = "over the quota")))]
+#[utoipa::path(post, path = "/api/v1/walls/{id}/save", params(("id" = i64, Path)), request_body = NameIn, security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 201, body = ListOut), (status = 400, description = "a list name has 1 to 60 characters"), (status = 401, description = "saving needs an account"), (status = 404, description = "no such wall of yours"), (status = 409, description = "name taken"), (status = 422, description = "over the quota")))]
 pub async fn save(
     State(state): State<AppState>,
     player: Player,
-    Path(id): Path<i64>,
+    AppPath(id): AppPath<i64>,
     AppJson(body): AppJson<NameIn>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
@@ -364,173 +359,4 @@ pub async fn save(
         .map_err(|e| save_error(e, &name))?;
     let (summary, _) = state.app.store.list(list_id, user.id).await?;
     Ok((StatusCode::CREATED, Json(ListOut::from(summary))).into_response())
-}
-
-/// The player's saved lists, most recently played first.
-#[utoipa::path(get, path = "/api/v1/lists", responses((status = 200, body = [ListOut]), (status = 401, description = "not logged in")))]
-pub async fn lists(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
-    let user = player.account()?;
-    let all: Vec<ListOut> = state
-        .app
-        .store
-        .lists(user.id)
-        .await?
-        .into_iter()
-        .map(ListOut::from)
-        .collect();
-    Ok(Json(all).into_response())
-}
-
-/// How to play a saved list.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlayIn {
-    /// `continue`, `first_missed`, `missed` or `start_over`.
-    #[schema(value_type = String)]
-    deal: Deal,
-    #[serde(default)]
-    settings: WallSettings,
-}
-
-fn not_found_list(error: StoreError) -> AppError {
-    match error {
-        StoreError::NotFound => AppError::not_found("no such list"),
-        other => other.into(),
-    }
-}
-
-/// Starts a wall on a saved list.
-#[utoipa::path(post, path = "/api/v1/lists/{id}/walls", params(("id" = i64, Path)), request_body = PlayIn,
-    responses((status = 201, body = WallView), (status = 404, description = "no such list of yours"), (status = 409, description = "nothing to deal")))]
-pub async fn play(
-    State(state): State<AppState>,
-    player: Player,
-    Path(id): Path<i64>,
-    AppJson(body): AppJson<PlayIn>,
-) -> Result<Response, AppError> {
-    let user = player.account()?;
-    body.settings.check()?;
-    let (summary, _) = state
-        .app
-        .store
-        .list(ListId(id), user.id)
-        .await
-        .map_err(not_found_list)?;
-    let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
-    let source = Source::List {
-        id: ListId(id),
-        user,
-        deal: body.deal,
-    };
-    let admission = player.admit_wall(&state)?;
-    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
-    admission.keep();
-    let loaded = walls::load(&state.app, id, &player.owner).await?;
-    answer(&state, &player, StatusCode::CREATED, &loaded).await
-}
-
-/// Renames a saved list.
-#[utoipa::path(patch, path = "/api/v1/lists/{id}", params(("id" = i64, Path)), request_body = NameIn, responses((status = 204)))]
-pub async fn rename(
-    State(state): State<AppState>,
-    player: Player,
-    Path(id): Path<i64>,
-    AppJson(body): AppJson<NameIn>,
-) -> Result<Response, AppError> {
-    let user = player.account()?;
-    let name = check_name(&body.name)?;
-    state
-        .app
-        .store
-        .rename_list(ListId(id), user.id, &name)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("you already have a list named `{name}` in this lexicon"),
-            ),
-            other => not_found_list(other),
-        })?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// Deletes a saved list.
-#[utoipa::path(delete, path = "/api/v1/lists/{id}", params(("id" = i64, Path)), responses((status = 204)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    player: Player,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let user = player.account()?;
-    state
-        .app
-        .store
-        .delete_list(ListId(id), user.id)
-        .await
-        .map_err(not_found_list)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// `GET /api/v1/lists/{id}/export` parameters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ExportParams {
-    /// `alphagrams` (default) or `words`.
-    #[serde(rename = "as")]
-    format: Option<String>,
-}
-
-/// A saved list as a text file, one alphagram (or word) per line.
-#[utoipa::path(get, path = "/api/v1/lists/{id}/export", params(("id" = i64, Path), ExportParams), responses((status = 200, body = String, content_type = "text/plain")))]
-pub async fn export(
-    State(state): State<AppState>,
-    player: Player,
-    Path(id): Path<i64>,
-    AppQuery(params): AppQuery<ExportParams>,
-) -> Result<Response, AppError> {
-    let user = player.account()?;
-    let (summary, body) = state
-        .app
-        .store
-        .list(ListId(id), user.id)
-        .await
-        .map_err(not_found_list)?;
-    let list: StudyList = crate::app::documents::read(&body)?;
-    let mut alphagrams = list.alphagrams.clone();
-    alphagrams.sort();
-    let lines: Vec<String> = match params.format.as_deref().unwrap_or("alphagrams") {
-        "alphagrams" => alphagrams,
-        "words" => {
-            let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
-            let mut words: Vec<String> =
-                tilebag_study::questions(lexicon, alphagrams.iter().map(String::as_str))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .flat_map(|q| q.answers)
-                    .collect();
-            words.sort();
-            words
-        }
-        other => {
-            return Err(AppError::bad_request(format!(
-                "as: say alphagrams or words, not `{other}`"
-            )));
-        }
-    };
-    let filename: String = summary
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let disposition = format!("attachment; filename=\"{filename}.txt\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        lines.join("\n") + "\n",
-    )
-        .into_response())
 }

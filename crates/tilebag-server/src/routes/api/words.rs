@@ -1,16 +1,28 @@
 //! `/api/v1`: the word tools.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::{AppError, AppJson, AppQuery};
+use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::search_form::SearchForm;
 use crate::state::AppState;
 use crate::tools;
 use crate::views::{AnagramOut, InfoOut, JudgeOut, LexiconOut, SearchOut};
+
+/// The word tools' routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(anagram))
+        .routes(routes!(judge))
+        .routes(routes!(info))
+        .routes(routes!(search, search_json))
+        .routes(routes!(lexicons))
+}
 
 /// `GET /api/v1/anagram` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,8 +30,10 @@ use crate::views::{AnagramOut, InfoOut, JudgeOut, LexiconOut, SearchOut};
 #[into_params(parameter_in = Query)]
 pub struct AnagramParams {
     /// Letters, `?` blanks (up to 8), `[...]` letter sets.
+    #[param(min_length = 1)]
     q: String,
     /// `anagram` (default), `build` or `super`.
+    #[param(pattern = "^(anagram|build|super)$")]
     mode: Option<String>,
     /// Lexicon [default: the bundled one].
     lexicon: Option<String>,
@@ -48,7 +62,8 @@ pub struct JudgeParams {
 }
 
 /// Whether words are valid.
-#[utoipa::path(get, path = "/api/v1/judge", params(JudgeParams), responses((status = 200, body = JudgeOut)))]
+#[utoipa::path(get, path = "/api/v1/judge", params(JudgeParams),
+    responses((status = 200, body = JudgeOut), (status = 404, description = "unknown lexicon")))]
 pub async fn judge(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<JudgeParams>,
@@ -70,10 +85,10 @@ pub struct InfoParams {
 
 /// Everything about a word.
 #[utoipa::path(get, path = "/api/v1/words/{word}", params(("word" = String, Path, description = "the word"), InfoParams),
-    responses((status = 200, body = InfoOut), (status = 404, description = "not a word")))]
+    responses((status = 200, body = InfoOut), (status = 404, description = "not a word, or unknown lexicon")))]
 pub async fn info(
     State(state): State<AppState>,
-    Path(word): Path<String>,
+    AppPath(word): AppPath<String>,
     AppQuery(params): AppQuery<InfoParams>,
 ) -> Result<Response, AppError> {
     let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
@@ -87,7 +102,7 @@ pub async fn info(
 
 /// Search with criteria in the query string.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchForm),
-    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed")))]
+    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 404, description = "unknown lexicon")))]
 pub async fn search(
     State(state): State<AppState>,
     AppQuery(form): AppQuery<SearchForm>,
@@ -97,7 +112,7 @@ pub async fn search(
 
 /// Search with criteria in a JSON body.
 #[utoipa::path(post, path = "/api/v1/search", request_body = SearchForm,
-    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 422, description = "unknown field")))]
+    responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 404, description = "unknown lexicon"), (status = 422, description = "unknown field")))]
 pub async fn search_json(
     State(state): State<AppState>,
     AppJson(form): AppJson<SearchForm>,

@@ -1,13 +1,12 @@
 //! Register, log in and out, and the settings page.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, PageError, render};
+use super::{Form, Page, PageError, render};
 use crate::auth::{self, MaybeUser, NewLogin};
 use crate::error::AppError;
 use crate::settings::{Preferences, Theme, TileOrder};

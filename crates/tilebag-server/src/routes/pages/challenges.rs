@@ -2,11 +2,11 @@
 //! fame, and the admin page with the daily job's history.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Page, PageError, render};
+use super::{Page, PageError, Path, render};
 use crate::app::challenges::{DayOut, MedalCounts, PlayerMedals};
 use crate::app::{challenges, jobs};
 use crate::auth::MaybeUser;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod challenges;
+mod extract;
 pub mod walls;
 pub mod words;
 
@@ -10,6 +11,8 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+
+pub use extract::{Form, Path};
 
 use crate::auth::MaybeUser;
 use crate::error::AppError;

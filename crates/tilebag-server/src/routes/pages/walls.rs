@@ -1,13 +1,12 @@
 //! Wall pages: starting a wall, playing it, and the saved lists.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, PageError, render};
+use super::{Form, Page, PageError, Path, render};
 use crate::app::walls::{self, Mode, Source, WallSettings};
 use crate::auth::MaybeUser;
 use crate::client::ClientIp;

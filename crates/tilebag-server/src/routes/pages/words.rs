@@ -1,12 +1,12 @@
 //! The word tool pages: anagram, judge, word info, search, and the home and about pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Page, PageError, render};
+use super::{Page, PageError, Path, render};
 use crate::auth::MaybeUser;
 use crate::error::{AppError, AppQuery};
 use crate::search_form::SearchForm;
