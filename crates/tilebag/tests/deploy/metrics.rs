@@ -16,10 +16,9 @@ const TOKEN_FILE: &str = "TILEBAG_METRICS_TOKEN_FILE";
 /// What `openssl rand -hex 32` gives, as README says to create the Secret.
 const TOKEN: &str = "9c4f1e0b7d2a6c3e8f5b0a1d4c7e2f9a6b3d8c0e5f2a7b4c1d6e9f0a3b8c5d2e";
 
-/// The directory a serving workload mounts the token in and the file `TILEBAG_METRICS_TOKEN_FILE`
-/// names there, after checking that the file is the key `token` of the Secret, mounted read-only
-/// and readable by the server.
-fn token_mount(workload: &Yaml, name: &str) -> (String, String) {
+/// The name of the file `TILEBAG_METRICS_TOKEN_FILE` names in a serving workload, after checking
+/// that the file is the key `token` of the Secret, mounted read-only and readable by the server.
+fn token_file(workload: &Yaml, name: &str) -> String {
     let path = workload
         .env()
         .into_iter()
@@ -44,7 +43,7 @@ fn token_mount(workload: &Yaml, name: &str) -> (String, String) {
     let pod = workload.block("securityContext");
     assert_eq!(pod.value("fsGroup"), pod.value("runAsGroup"), "{name}");
     assert_ne!(mode & 0o040, 0, "{name}: group-readable, {mode:o}");
-    (dir.to_owned(), file.to_owned())
+    file.to_owned()
 }
 
 /// Puts the token where a workload's Secret volume would, in `mounts` for the pod's mount
@@ -55,13 +54,12 @@ pub fn mount_token(
     env: &mut [(String, String)],
     mounts: &Path,
 ) -> &'static str {
-    let (_, file) = token_mount(workload, name);
-    let path = mounts.join(file);
+    let path = mounts.join(token_file(workload, name));
     std::fs::write(&path, TOKEN).unwrap();
     let var = env
         .iter_mut()
         .find(|(n, _)| n == TOKEN_FILE)
-        .expect("the workload's env is in env");
+        .expect("env has the workload's own env");
     var.1 = path.display().to_string();
     TOKEN
 }
@@ -93,7 +91,7 @@ pub fn answers_metrics_only_with(base: &str, token: &str, name: &str) {
 fn every_serving_workload_takes_the_metrics_token_from_the_secret() {
     for workload in WORKLOADS {
         let yaml = Yaml::file(workload);
-        token_mount(&yaml, workload);
+        token_file(&yaml, workload);
         assert!(
             yaml.values("name")
                 .iter()
