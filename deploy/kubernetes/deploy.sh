@@ -13,7 +13,7 @@
 #      `images:` entry replaces ghcr.io/example/tilebag, through `kubectl kustomize`. Checks
 #      that every image in the result is IMAGE and that no CHANGE-ME placeholder is left, and
 #      has the API server dry-run everything. Nothing is changed in the cluster up to here.
-#   2. Applies the ConfigMap and Secret (the migration Job reads them).
+#   2. Applies the ConfigMap and the Secrets (the migration Job reads them).
 #   3. If the overlay has a migration Job: deletes the previous one, applies the new one and
 #      waits until it completes. If it fails (or times out) the script prints its logs and
 #      stops: the running release is untouched (migrations only add, so it works on the
