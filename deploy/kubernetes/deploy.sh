@@ -13,7 +13,7 @@
 #      `images:` entry replaces ghcr.io/example/tilebag, through `kubectl kustomize`. Checks
 #      that every image in the result is IMAGE and that no CHANGE-ME placeholder is left, and
 #      has the API server dry-run everything. Nothing is changed in the cluster up to here.
-#   2. Applies the ConfigMap and Secret (the migration Job reads them).
+#   2. Applies the ConfigMap and the Secrets (the migration Job reads them).
 #   3. If the overlay has a migration Job: deletes the previous one, applies the new one and
 #      waits until it completes. If it fails (or times out) the script prints its logs and
 #      stops: the running release is untouched (migrations only add, so it works on the
@@ -101,11 +101,9 @@ images=$(awk '$1 == "image:" || $1 == "-" && $2 == "image:" { print $NF }' "$wor
 [[ -n $images ]] || die "the overlay has no container image"
 [[ $images == "$expected" ]] || die "images other than $expected in the rendered manifests (does the overlay rename ghcr.io/example/tilebag?):
 $images"
-if grep -q 'CHANGE-ME' "$work/all.yaml"; then
-  die "the rendered manifests still contain the CHANGE-ME placeholder of base/secret.yaml: deploy a private overlay that replaces the Secret tilebag-database, or deletes it (\$patch: delete) after you created it with kubectl (README, section Deploying)"
-fi
 
-# Split the documents: config (Namespace, ConfigMap, Secret), the migration Job, the rest.
+# Split the documents: config (Namespace, ConfigMap, Secret), the migration Job, the rest; and
+# list the workloads, and the objects that still contain a CHANGE-ME placeholder.
 # kustomize writes top-level keys unindented and separates documents with '---'.
 awk -v dir="$work" '
   function flush(  file) {
@@ -114,16 +112,22 @@ awk -v dir="$work" '
     printf "---\n%s", doc >> (dir "/" file ".yaml")
     if (kind == "Job" || kind == "Deployment" || kind == "StatefulSet")
       print tolower(kind), name, namespace >> (dir "/targets")
-    doc = ""; kind = ""; name = ""; namespace = ""; meta = 0
+    if (placeholder)
+      print kind "/" name >> (dir "/placeholders")
+    doc = ""; kind = ""; name = ""; namespace = ""; meta = 0; placeholder = 0
   }
   /^---$/ { flush(); next }
   /^kind: / { kind = $2 }
   /^[a-zA-Z]/ { meta = ($0 == "metadata:") }
   meta && /^  name: / { name = $2 }
   meta && /^  namespace: / { namespace = $2 }
+  /CHANGE-ME/ { placeholder = 1 }
   { doc = doc $0 "\n" }
   END { flush() }
 ' "$work/all.yaml"
+if [[ -s $work/placeholders ]]; then
+  die "the rendered manifests still contain a CHANGE-ME placeholder in $(paste -sd ' ' "$work/placeholders" | sed 's/ /, /g'): create each such Secret with kubectl and deploy a private overlay that deletes it (\$patch: delete), or one that sets the real value (README, section Kubernetes; each placeholder's file in base/ shows its kubectl command)"
+fi
 [[ -s $work/config.yaml && -s $work/rest.yaml && -s $work/targets ]] || die "the overlay lacks settings or a workload"
 
 default_ns=$(kubectl config view --minify -o 'jsonpath={..namespace}')

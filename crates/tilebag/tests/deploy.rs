@@ -3,8 +3,9 @@
 //! has, and the workloads must start and answer their probes with exactly the environment the
 //! manifests give them.
 //!
-//! The manifests are read as plain text (block-style YAML, one key a line), which is all they
-//! use; `.ci/run` also renders every overlay with `kubectl kustomize` and validates the result.
+//! The manifests are read as plain text (block-style YAML, one key a line, `yaml`), which is
+//! all they use; `.ci/run` also renders every overlay with `kubectl kustomize` and validates the
+//! result. `metrics` has the `/metrics` token's Secret and `deploy.sh`'s refusal of placeholders.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -13,6 +14,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use tilebag_store::testing::{TestDatabase, backends};
+
+#[path = "deploy/metrics.rs"]
+mod metrics;
+#[path = "deploy/yaml.rs"]
+mod yaml;
+
+use yaml::Yaml;
 
 /// The two workloads that run `tilebag serve`: the scaled-out `Deployment` and the single-node
 /// `StatefulSet`.
@@ -55,114 +63,6 @@ fn manifests() -> Vec<(String, String)> {
             (path.display().to_string(), text)
         })
         .collect()
-}
-
-/// `key` and `value` of a `key: value` line (or list item `- key: value`), the value unquoted.
-fn key_value(content: &str) -> Option<(&str, &str)> {
-    let content = content.strip_prefix("- ").unwrap_or(content);
-    let (key, value) = content.split_once(':')?;
-    let value = value.trim();
-    let value = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value);
-    Some((key.trim(), value))
-}
-
-/// The lines of a block-style YAML text as (indentation, content), without comments and blank
-/// lines.
-#[derive(Debug, Clone)]
-struct Yaml(Vec<(usize, String)>);
-
-impl Yaml {
-    fn parse(text: &str) -> Yaml {
-        Yaml(
-            text.lines()
-                .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
-                .map(|line| {
-                    let content = line.trim_start();
-                    (line.len() - content.len(), content.trim_end().to_owned())
-                })
-                .collect(),
-        )
-    }
-
-    fn file(path: &str) -> Yaml {
-        Yaml::parse(&read(path))
-    }
-
-    /// The lines nested under the first `key:` line with no value of its own.
-    fn block(&self, key: &str) -> Yaml {
-        let start = self
-            .0
-            .iter()
-            .position(|(_, content)| key_value(content) == Some((key, "")))
-            .unwrap_or_else(|| panic!("no `{key}:` block in {self:?}"));
-        let (indent, content) = &self.0[start];
-        // Keys of a list item `- key:` sit two columns right of the dash.
-        let indent = indent + if content.starts_with("- ") { 2 } else { 0 };
-        Yaml(
-            self.0[start + 1..]
-                .iter()
-                .take_while(|(inner, _)| *inner > indent)
-                .cloned()
-                .collect(),
-        )
-    }
-
-    /// Every value of `key`, in order.
-    fn values(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter_map(|(_, content)| key_value(content))
-            .filter(|(k, v)| *k == key && !v.is_empty())
-            .map(|(_, v)| v.to_owned())
-            .collect()
-    }
-
-    /// The first value of `key`.
-    fn value(&self, key: &str) -> String {
-        self.values(key)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no `{key}:` in {self:?}"))
-    }
-
-    fn number(&self, key: &str) -> u64 {
-        let value = self.value(key);
-        value
-            .parse()
-            .unwrap_or_else(|e| panic!("`{key}: {value}` is not a number: {e}"))
-    }
-
-    /// The `env:` list of a container as (name, value) pairs.
-    fn env(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        let mut name = None;
-        for (_, content) in &self.block("env").0 {
-            match key_value(content) {
-                Some(("name", n)) => name = Some(n.to_owned()),
-                Some(("value", v)) => {
-                    pairs.push((name.take().expect("value after name"), v.to_owned()));
-                }
-                _ => {}
-            }
-        }
-        pairs
-    }
-
-    /// The container's `args: ["..."]`.
-    fn args(&self) -> Vec<String> {
-        let list = self.value("args");
-        let inner = list
-            .strip_prefix('[')
-            .and_then(|l| l.strip_suffix(']'))
-            .unwrap_or_else(|| panic!("args are a flow list: {list}"));
-        inner
-            .split(',')
-            .map(|arg| arg.trim().trim_matches('"').to_owned())
-            .collect()
-    }
 }
 
 /// `settings.env`, the `ConfigMap` every workload reads, as (name, value) pairs.
@@ -391,23 +291,36 @@ fn migrations_and_the_daily_job_each_have_one_runner() {
     let statefulset = Yaml::file(STATEFULSET);
     assert_eq!(statefulset.number("replicas"), 1, "one SQLite writer");
     let env = statefulset.env();
-    assert_eq!(env, [("TILEBAG_MIGRATE".to_owned(), "auto".to_owned())]);
+    assert_eq!(env[0], ("TILEBAG_MIGRATE".to_owned(), "auto".to_owned()));
+    assert!(
+        env[1..]
+            .iter()
+            .all(|(name, _)| name == "TILEBAG_METRICS_TOKEN_FILE"),
+        "nothing else per workload: {env:?}"
+    );
     let overlay = Yaml::file("deploy/kubernetes/overlays/single-node/kustomization.yaml");
     let mut deleted = BTreeSet::new();
     for (i, (_, line)) in overlay.0.iter().enumerate() {
         if line == "$patch: delete" {
-            let kind = overlay.0[i..]
-                .iter()
-                .find_map(|(_, l)| l.strip_prefix("kind: "))
-                .unwrap();
-            deleted.insert(kind.to_owned());
+            let patch = Yaml(overlay.0[i..].to_vec());
+            deleted.insert(format!(
+                "{}/{}",
+                patch.value("kind"),
+                patch.block("metadata").value("name")
+            ));
         }
     }
+    // The metrics token's Secret stays: the StatefulSet mounts it.
     assert_eq!(
         deleted,
-        ["CronJob", "Deployment", "Job", "Secret"]
-            .map(str::to_owned)
-            .into()
+        [
+            "CronJob/tilebag-daily",
+            "Deployment/tilebag",
+            "Job/tilebag-migrate",
+            "Secret/tilebag-database"
+        ]
+        .map(str::to_owned)
+        .into()
     );
 }
 
@@ -510,7 +423,8 @@ fn the_workloads_run_as_the_manifests_say() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     // The scaled-out shape, on each database: the migration Job, the daily CronJob, then the
     // Deployment, with the ConfigMap's settings, the database URL of the Secret and each one's
-    // own env. None writes a file: the pods' root file system, /data included, is read-only.
+    // own env; the servers answer /metrics only with the token of the Secret tilebag-metrics.
+    // None writes a file: the pods' root file system, /data included, is read-only.
     for backend in backends("the_workloads_run_as_the_manifests_say") {
         let db = runtime.block_on(TestDatabase::new(backend));
         let data = tempfile::tempdir().unwrap();
@@ -523,8 +437,11 @@ fn the_workloads_run_as_the_manifests_say() {
         assert!(daily.starts_with("processed "), "{backend}: {daily}");
         let deployment = Yaml::file(DEPLOYMENT);
         env.extend(deployment.env());
+        let mounts = tempfile::tempdir().unwrap();
+        let token = metrics::mount_token(&deployment, DEPLOYMENT, &mut env, mounts.path());
         let server = Container::serve(&deployment.args(), &env, cwd.path());
         server.answers_probes(&deployment, backend);
+        metrics::answers_metrics_only_with(&server.base, token, backend);
         assert!(server.terminate().success(), "{backend}: exit 0 on SIGTERM");
         for dir in [data.path(), cwd.path()] {
             assert_eq!(
@@ -543,8 +460,11 @@ fn the_workloads_run_as_the_manifests_say() {
     let statefulset = Yaml::file(STATEFULSET);
     let mut env = container_settings(data.path());
     env.extend(statefulset.env());
+    let mounts = tempfile::tempdir().unwrap();
+    let token = metrics::mount_token(&statefulset, STATEFULSET, &mut env, mounts.path());
     let server = Container::serve(&statefulset.args(), &env, cwd.path());
     server.answers_probes(&statefulset, "single node");
+    metrics::answers_metrics_only_with(&server.base, token, "single node");
     assert!(server.terminate().success(), "exit 0 on SIGTERM");
     assert!(data.path().join("tilebag.db").exists(), "SQLite in /data");
     assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
