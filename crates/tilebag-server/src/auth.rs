@@ -129,7 +129,7 @@ pub async fn register(
     let admission = state
         .limits
         .admit_registration(client, state.app.clock.now_ms())
-        .map_err(|wait| AppError::too_many("registrations", wait))?;
+        .map_err(|wait| AppError::too_many("too many registrations from this address", wait))?;
     // A registration the hashing threads were too busy for is taken back; one that cost a
     // hash counts, whether or not the name was free.
     let hash = hash_password(state, password.to_owned()).await?;
@@ -161,7 +161,7 @@ pub async fn login(
     state
         .limits
         .check_login(&account, client, state.app.clock.now_ms())
-        .map_err(|wait| AppError::too_many("attempts", wait))?;
+        .map_err(|wait| AppError::too_many("too many attempts", wait))?;
     let user = match state.app.store.user_by_name(username).await {
         Ok(user) => Some(user),
         Err(StoreError::NotFound) => None,

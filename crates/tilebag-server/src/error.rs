@@ -77,15 +77,15 @@ impl AppError {
         AppError::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
-    /// 429: too many `what` (attempts, registrations, walls); try again after `wait`.
-    pub fn too_many(what: &str, wait: std::time::Duration) -> AppError {
+    /// 429: `reason` (what was used up, e.g. "too many attempts"); try again after `wait`.
+    pub fn too_many(reason: &str, wait: std::time::Duration) -> AppError {
         let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
         AppError {
             retry_after: Some(seconds),
             ..AppError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
-                format!("too many {what}, try again in {seconds} s"),
+                format!("{reason}, try again in {seconds} s"),
             )
         }
     }

@@ -47,7 +47,12 @@ impl Player {
         state
             .limits
             .admit_guest_wall(guest, self.client, state.app.clock.now_ms())
-            .map_err(|wait| AppError::too_many("new walls for a guest; log in or", wait))
+            .map_err(|wait| {
+                AppError::too_many(
+                    "guests get only so many new walls an hour; log in to start more",
+                    wait,
+                )
+            })
     }
 
     /// Sets the guest cookie on a response, when this guest had none yet.
