@@ -7,6 +7,7 @@ pub mod challenges;
 pub mod clock;
 pub mod documents;
 pub mod jobs;
+pub mod upload;
 pub mod walls;
 
 use std::sync::Arc;
