@@ -213,7 +213,10 @@ mod tests {
         assert!(is_key_of_len(key_of(b"ZZ"), 2));
         assert!(!is_key_of_len(key_of(b"RETAINS"), 6));
         assert!(!is_key_of_len(key_of(b"RETAINS"), 8));
-        assert!(!is_key_of_len(1 << 80, 0), "bits above the fifteenth letter");
+        assert!(
+            !is_key_of_len(1 << 80, 0),
+            "bits above the fifteenth letter"
+        );
         assert!(!is_key_of_len(27 << 70, 1), "a letter code above Z");
         let backwards = 2 << 70 | 1 << 65;
         assert!(!is_key_of_len(backwards, 2), "letters out of order");

@@ -490,8 +490,13 @@ impl Checked {
         // of its place in the length table.
         for len in 0..LENGTHS - 1 {
             let ids = length_starts[len] as usize..length_starts[len + 1] as usize;
-            if !keys[ids].iter().all(|&key| letters::is_key_of_len(key, len)) {
-                return Err(damaged(format!("an alphagram key of length {len} is malformed")));
+            if !keys[ids]
+                .iter()
+                .all(|&key| letters::is_key_of_len(key, len))
+            {
+                return Err(damaged(format!(
+                    "an alphagram key of length {len} is malformed"
+                )));
             }
         }
         // Lookups index the key column through this table: ids must stay in range.

@@ -215,7 +215,14 @@ mod tests {
         assert_eq!(written("[^Q]"), "[^Q]");
         assert_eq!(written("[A-Z]"), "[A-Z]");
         assert_eq!(written("[Z]"), "[Z]");
-        for mask in [1, 0b101, 0b111, ALL_LETTERS, ALL_LETTERS & !(1 << 16), 1 << 25 | 1] {
+        for mask in [
+            1,
+            0b101,
+            0b111,
+            ALL_LETTERS,
+            ALL_LETTERS & !(1 << 16),
+            1 << 25 | 1,
+        ] {
             let text = Class(mask).to_string();
             assert_eq!(tokenize(&text).unwrap(), [Token::Class(mask)], "{text}");
         }
