@@ -121,7 +121,7 @@ impl std::fmt::Display for Pattern {
                 f.write_str("*")?;
             } else if accepts == ALL_LETTERS {
                 f.write_str("?")?;
-            } else if accepts.count_ones() == 1 {
+            } else if accepts.is_power_of_two() {
                 write!(f, "{}", char::from(b'A' + accepts.trailing_zeros() as u8))?;
             } else {
                 write_class(f, accepts)?;
