@@ -77,6 +77,26 @@ pub fn key_len(key: u128) -> usize {
     }
 }
 
+/// Whether `key` is a well-formed key of `len` letters: `len` letter codes from 1 to 26,
+/// in order, then padding. Keys read from a file are checked with this before any use.
+#[must_use]
+pub fn is_key_of_len(key: u128, len: usize) -> bool {
+    if key >> (5 * MAX_LEN) != 0 || len > MAX_LEN {
+        return false;
+    }
+    let mut previous = 1;
+    (0..MAX_LEN).all(|i| {
+        let code = (key >> (5 * (MAX_LEN - 1 - i))) & 31;
+        let ok = if i < len {
+            (previous..=26).contains(&code)
+        } else {
+            code == 0
+        };
+        previous = code;
+        ok
+    })
+}
+
 /// The letter indexes (0 for `A`) of a key in alphabetical order, and how many there are.
 #[must_use]
 pub fn key_array(key: u128) -> ([u8; MAX_LEN], usize) {
@@ -186,6 +206,21 @@ pub const ALL_LETTERS: u32 = (1 << 26) - 1;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_keys_of_the_right_length_and_order_are_well_formed() {
+        assert!(is_key_of_len(key_of(b"RETAINS"), 7));
+        assert!(is_key_of_len(key_of(b"ZZ"), 2));
+        assert!(!is_key_of_len(key_of(b"RETAINS"), 6));
+        assert!(!is_key_of_len(key_of(b"RETAINS"), 8));
+        assert!(
+            !is_key_of_len(1 << 80, 0),
+            "bits above the fifteenth letter"
+        );
+        assert!(!is_key_of_len(27 << 70, 1), "a letter code above Z");
+        let backwards = 2 << 70 | 1 << 65;
+        assert!(!is_key_of_len(backwards, 2), "letters out of order");
+    }
 
     #[test]
     fn keys_order_like_alphagrams() {

@@ -486,8 +486,20 @@ impl Checked {
                     + (word_starts[len] - word_starts[len - 1]) as usize * (len - 1)
             };
         }
-        // Lookups index the key column through this table: ids must stay in range. Keys
-        // themselves need no check: a damaged key gives wrong answers, never a panic.
+        // Everything about an alphagram is worked out from its key: each must have the length
+        // of its place in the length table.
+        for len in 0..LENGTHS - 1 {
+            let ids = length_starts[len] as usize..length_starts[len + 1] as usize;
+            if !keys[ids]
+                .iter()
+                .all(|&key| letters::is_key_of_len(key, len))
+            {
+                return Err(damaged(format!(
+                    "an alphagram key of length {len} is malformed"
+                )));
+            }
+        }
+        // Lookups index the key column through this table: ids must stay in range.
         let by_key: &[u32] = format::column(bytes, col(Section::ByKey))?;
         if by_key.iter().any(|&id| id as usize >= alphagrams) {
             return Err(damaged("lookup table points outside the alphagrams"));

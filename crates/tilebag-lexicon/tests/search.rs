@@ -594,3 +594,14 @@ fn damaged_prebuilt_bytes_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn a_damaged_key_longer_than_fifteen_letters_is_refused_on_load_not_a_panic_later() {
+    let mut bytes = lexicon().as_bytes().to_vec();
+    // The section table follows the 24-byte header; the keys are the second section.
+    let at = u64::from_le_bytes(bytes[40..48].try_into().expect("8 bytes"));
+    let at = usize::try_from(at).expect("in memory");
+    bytes[at..at + 16].copy_from_slice(&(1u128 << 80).to_le_bytes());
+    let error = Lexicon::from_bytes(tilebag_lexicon::AlignedBytes::copy_from(&bytes)).unwrap_err();
+    assert!(error.to_string().contains("key"), "{error}");
+}

@@ -105,7 +105,7 @@ impl StudyList {
                 self.requeue((0..self.alphagrams.len() as u32).collect());
             }
         }
-        let end = (self.next + count).min(self.queue.len());
+        let end = self.next.saturating_add(count).min(self.queue.len());
         let dealt: Vec<String> = self.queue[self.next..end]
             .iter()
             .map(|&i| self.alphagrams[i as usize].clone())
@@ -185,6 +185,15 @@ mod tests {
         assert!(list.queue_done() && list.first_pass_done());
         assert!(list.deal(Deal::Continue, 4).is_empty());
         assert_eq!(list.seen, 10);
+    }
+
+    #[test]
+    fn dealing_a_count_near_usize_max_does_not_overflow() {
+        let mut list = list();
+        list.deal(Deal::Continue, 3);
+        assert_eq!(list.deal(Deal::Continue, usize::MAX), list.alphagrams[3..]);
+        assert!(list.queue_done());
+        assert!(list.deal(Deal::Continue, usize::MAX).is_empty());
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl Round {
             .collect();
         Round {
             questions,
-            deadline: now + duration_ms,
+            deadline: now.saturating_add(duration_ms),
             duration: duration_ms,
             wrong: 0,
             ended: None,
@@ -151,7 +151,7 @@ impl Round {
             }
         }
         let Some(first) = first else {
-            self.wrong += 1;
+            self.wrong = self.wrong.saturating_add(1);
             return Guess::Wrong;
         };
         let Some((question, answer)) = new else {
@@ -176,14 +176,14 @@ impl Round {
         if self.ended.is_some() {
             0
         } else {
-            (self.deadline - now).max(0)
+            self.deadline.saturating_sub(now).max(0)
         }
     }
 
     /// Moves the deadline on, e.g. by the time the server was down.
     pub fn extend(&mut self, ms: i64) {
         if self.ended.is_none() {
-            self.deadline += ms.max(0);
+            self.deadline = self.deadline.saturating_add(ms.max(0));
         }
     }
 
@@ -231,6 +231,37 @@ impl Round {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A round as a damaged stored document may hold it: a deadline at the end of time.
+    fn at_the_end_of_time() -> Round {
+        let mut round = Round::start(Vec::new(), 60_000, 0);
+        round.deadline = i64::MAX;
+        round
+    }
+
+    #[test]
+    fn remaining_time_of_a_deadline_at_the_start_of_time_does_not_overflow() {
+        let mut round = Round::start(Vec::new(), 60_000, 0);
+        round.deadline = i64::MIN;
+        assert_eq!(round.remaining(1_795_694_400_000), 0);
+        assert_eq!(at_the_end_of_time().remaining(-1), i64::MAX);
+    }
+
+    #[test]
+    fn extending_a_deadline_at_the_end_of_time_does_not_overflow() {
+        let mut round = at_the_end_of_time();
+        round.extend(1_000);
+        assert_eq!(round.deadline, i64::MAX);
+        assert_eq!(Round::start(Vec::new(), 1_000, i64::MAX).deadline, i64::MAX);
+    }
+
+    #[test]
+    fn wrong_guesses_stop_counting_at_u32_max() {
+        let mut round = at_the_end_of_time();
+        round.wrong = u32::MAX;
+        assert_eq!(round.guess("ZZZ", 0), Guess::Wrong);
+        assert_eq!(round.wrong, u32::MAX);
+    }
 
     fn wall() -> Round {
         let questions = vec![

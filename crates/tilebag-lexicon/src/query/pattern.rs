@@ -1,7 +1,7 @@
 //! Patterns: words letter by letter, `?` for any letter, `*` for any run, `[...]` for a set.
 
 use super::QueryError;
-use super::tokens::{Token, tokenize};
+use super::tokens::{Token, tokenize, write_class};
 use crate::letters::{ALL_LETTERS, MAX_LEN};
 
 const MAX_TOKENS: usize = 63;
@@ -112,6 +112,25 @@ impl Pattern {
     }
 }
 
+/// The pattern in the form [`Pattern::parse`] reads back to the same pattern: letters, `?`,
+/// `*` and letter classes, upper-case.
+impl std::fmt::Display for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, &accepts) in self.accepts.iter().enumerate() {
+            if self.stars & (1 << i) != 0 {
+                f.write_str("*")?;
+            } else if accepts == ALL_LETTERS {
+                f.write_str("?")?;
+            } else if accepts.is_power_of_two() {
+                write!(f, "{}", char::from(b'A' + accepts.trailing_zeros() as u8))?;
+            } else {
+                write_class(f, accepts)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +171,19 @@ mod tests {
                 .message
                 .contains("more than 15 letters")
         );
+    }
+
+    #[test]
+    fn patterns_display_as_they_parse() {
+        for (query, shown) in [
+            ("c?t*", "C?T*"),
+            ("[aeiou]*ing", "[AEIOU]*ING"),
+            ("[A]?[A-Z]", "A??"),
+            ("[^S]*[XZ]", "[^S]*[XZ]"),
+        ] {
+            let pattern = Pattern::parse(query).unwrap();
+            assert_eq!(pattern.to_string(), shown);
+            assert_eq!(Pattern::parse(shown).unwrap(), pattern);
+        }
     }
 }

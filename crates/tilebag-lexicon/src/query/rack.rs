@@ -1,7 +1,7 @@
 //! Racks: the tiles of an anagram, build or super-anagram query.
 
 use super::QueryError;
-use super::tokens::{Token, tokenize};
+use super::tokens::{Token, tokenize, write_class};
 use crate::letters::{Counts, MAX_LEN};
 
 /// Most `?` blanks a rack may hold.
@@ -123,6 +123,25 @@ impl Rack {
     }
 }
 
+/// The rack in the form [`Rack::parse`] reads back to the same rack: its letters in
+/// alphabetical order, then its letter classes as given, then its blanks.
+impl std::fmt::Display for Rack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (letter, &count) in self.counts.iter().enumerate() {
+            for _ in 0..count {
+                write!(f, "{}", char::from(b'A' + letter as u8))?;
+            }
+        }
+        for &class in &self.classes {
+            write_class(f, class)?;
+        }
+        for _ in 0..self.blanks {
+            f.write_str("?")?;
+        }
+        Ok(())
+    }
+}
+
 /// The largest number of classes that can each take a different one of `letters`.
 fn matching(classes: &[u32], letters: &[u8]) -> usize {
     fn augment(
@@ -218,5 +237,18 @@ mod tests {
         let classes = Rack::parse("[XY]?Q").unwrap();
         assert!(classes.is_contained_in(&counts("QUIXE")));
         assert!(!classes.is_contained_in(&counts("QX")));
+    }
+
+    #[test]
+    fn racks_display_as_they_parse() {
+        for (query, shown) in [
+            ("retina??", "AEINRT??"),
+            ("?[aeiou]st[A-Z]", "ST[AEIOU][A-Z]?"),
+            ("[Q]I", "I[Q]"),
+        ] {
+            let rack = Rack::parse(query).unwrap();
+            assert_eq!(rack.to_string(), shown);
+            assert_eq!(Rack::parse(shown).unwrap(), rack);
+        }
     }
 }

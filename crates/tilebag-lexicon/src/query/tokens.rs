@@ -121,6 +121,42 @@ fn class(query: &str, chars: &[char], open: usize) -> Result<(u32, usize), Query
     Ok((mask, close))
 }
 
+/// Writes a letter class as `[...]` in the form [`tokenize`] reads back to the same set:
+/// runs of three or more letters as ranges (`A-E`), and `[^...]` when that is shorter.
+pub(crate) fn write_class(f: &mut std::fmt::Formatter<'_>, mask: u32) -> std::fmt::Result {
+    let listed = class_text(mask);
+    let negated = class_text(ALL_LETTERS & !mask);
+    if !negated.is_empty() && negated.len() + 1 < listed.len() {
+        write!(f, "[^{negated}]")
+    } else {
+        write!(f, "[{listed}]")
+    }
+}
+
+/// The letters of a set, runs of three or more written as ranges.
+fn class_text(mask: u32) -> String {
+    let mut text = String::new();
+    let mut letter = 0;
+    while letter < 26 {
+        if mask & (1 << letter) == 0 {
+            letter += 1;
+            continue;
+        }
+        let mut end = letter;
+        while end + 1 < 26 && mask & (1 << (end + 1)) != 0 {
+            end += 1;
+        }
+        let name = |l: u32| char::from(b'A' + l as u8);
+        match end - letter {
+            0 => text.push(name(letter)),
+            1 => text.extend([name(letter), name(end)]),
+            _ => text.extend([name(letter), '-', name(end)]),
+        }
+        letter = end + 1;
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +194,37 @@ mod tests {
         assert_eq!(msg("[Z-A]"), "`[Z-A]`: the range `Z-A` runs backwards");
         assert_eq!(msg(""), "``: the query is empty; give some letters");
         assert!(msg("CAFÉ").contains("`É` at position 4"));
+    }
+
+    struct Class(u32);
+
+    impl std::fmt::Display for Class {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write_class(f, self.0)
+        }
+    }
+
+    #[test]
+    fn classes_are_written_as_they_are_read() {
+        let written = |query: &str| match tokenize(query).unwrap()[..] {
+            [Token::Class(mask)] => Class(mask).to_string(),
+            ref other => panic!("{query}: not one class: {other:?}"),
+        };
+        assert_eq!(written("[EA]"), "[AE]");
+        assert_eq!(written("[ABCDXZ]"), "[A-DXZ]");
+        assert_eq!(written("[^Q]"), "[^Q]");
+        assert_eq!(written("[A-Z]"), "[A-Z]");
+        assert_eq!(written("[Z]"), "[Z]");
+        for mask in [
+            1,
+            0b101,
+            0b111,
+            ALL_LETTERS,
+            ALL_LETTERS & !(1 << 16),
+            1 << 25 | 1,
+        ] {
+            let text = Class(mask).to_string();
+            assert_eq!(tokenize(&text).unwrap(), [Token::Class(mask)], "{text}");
+        }
     }
 }

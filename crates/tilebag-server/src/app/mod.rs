@@ -9,6 +9,7 @@ pub mod documents;
 pub mod health;
 pub mod jobs;
 pub mod sweep;
+pub mod upload;
 pub mod walls;
 
 use std::sync::Arc;

@@ -455,7 +455,9 @@ fn entry_result(round: &Round) -> EntryUpdate {
     EntryUpdate {
         solved: count(round.solved_count()),
         wrong: i64::from(round.wrong),
-        remaining_ms: round.ended_at.map_or(0, |at| (round.deadline - at).max(0)),
+        remaining_ms: round
+            .ended_at
+            .map_or(0, |at| round.deadline.saturating_sub(at).max(0)),
         finished,
         missed: if finished {
             round.missed().into_iter().map(str::to_owned).collect()
@@ -552,3 +554,7 @@ pub async fn keep_time(app: &App) -> Result<tokio::task::JoinHandle<()>, Service
         }
     }))
 }
+
+#[cfg(test)]
+#[path = "walls_tests.rs"]
+mod tests;

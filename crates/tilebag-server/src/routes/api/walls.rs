@@ -13,7 +13,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::lists::{ListOut, NameIn, check_name};
-use crate::app::walls::{self, Action, Loaded, MAX_QUESTIONS, Source, WallSettings};
+use crate::app::walls::{self, Action, Loaded, Source, WallSettings};
 use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::player::Player;
 use crate::search_form::SearchForm;
@@ -92,67 +92,6 @@ pub struct UploadParams {
     seconds: Option<u32>,
 }
 
-/// Reads an uploaded list: one word or alphagram per line. Every bad line is reported
-/// with its number, and then nothing is made.
-pub fn read_upload(
-    lexicon: &tilebag_lexicon::Lexicon,
-    text: &[u8],
-) -> Result<Vec<String>, AppError> {
-    let text = std::str::from_utf8(text)
-        .map_err(|_| AppError::bad_request("the file is not UTF-8 text"))?;
-    let lines: Vec<&str> = text.lines().collect();
-    if lines.len() > MAX_QUESTIONS {
-        return Err(AppError::bad_request(format!(
-            "{} lines: a list holds at most {MAX_QUESTIONS}",
-            lines.len()
-        )));
-    }
-    let mut alphagrams = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut bad = Vec::new();
-    for (n, line) in lines.iter().enumerate() {
-        let line = line.trim().trim_start_matches('\u{feff}');
-        let Some(entry) = line
-            .split_whitespace()
-            .next()
-            .filter(|_| !line.starts_with('#'))
-        else {
-            continue;
-        };
-        if !(2..=15).contains(&entry.len()) || !entry.bytes().all(|b| b.is_ascii_alphabetic()) {
-            bad.push(format!("line {}: `{entry}` is not 2-15 letters A-Z", n + 1));
-        } else if let Some(id) = lexicon.find_alphagram(entry) {
-            let letters = lexicon.alphagram(id).letters();
-            if seen.insert(letters.clone()) {
-                alphagrams.push(letters);
-            }
-        } else {
-            bad.push(format!(
-                "line {}: `{entry}` has no anagrams in {}",
-                n + 1,
-                lexicon.name()
-            ));
-        }
-    }
-    if !bad.is_empty() {
-        let shown = bad.len().min(20);
-        let more = if bad.len() > shown {
-            format!("; and {} more", bad.len() - shown)
-        } else {
-            String::new()
-        };
-        return Err(AppError::bad_request(format!(
-            "{} bad lines, nothing was made: {}{more}",
-            bad.len(),
-            bad[..shown].join("; ")
-        )));
-    }
-    if alphagrams.is_empty() {
-        return Err(AppError::bad_request("the file has no words"));
-    }
-    Ok(alphagrams)
-}
-
 /// Makes a wall from an uploaded text file (the request body).
 #[utoipa::path(post, path = "/api/v1/walls/upload", params(UploadParams), request_body(content = String, content_type = "text/plain"), security((), ("session_cookie" = [], "csrf_token" = [])),
     responses((status = 201, body = WallView), (status = 400, description = "bad lines, with their numbers"), (status = 404, description = "unknown lexicon"), (status = 413, description = "over 1 MiB")))]
@@ -163,7 +102,7 @@ pub async fn upload(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let lexicon = state.app.lexicons.pick(params.lexicon.as_deref())?;
-    let alphagrams = read_upload(lexicon, &body)?;
+    let alphagrams = crate::app::upload::read_upload(lexicon, &body)?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
         questions_per_round: params
