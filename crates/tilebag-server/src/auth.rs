@@ -158,9 +158,9 @@ pub async fn login(
     client: IpAddr,
 ) -> Result<NewLogin, AppError> {
     let account = username.to_lowercase();
-    state
+    let attempt = state
         .limits
-        .check_login(&account, client, state.app.clock.now_ms())
+        .admit_login(&account, client, state.app.clock.now_ms())
         .map_err(|wait| AppError::too_many("too many attempts", wait))?;
     let user = match state.app.store.user_by_name(username).await {
         Ok(user) => Some(user),
@@ -168,16 +168,15 @@ pub async fn login(
         Err(other) => return Err(other.into()),
     };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // Busy hashing threads (503) drop the attempt unchecked: it does not count.
     let valid = verify_password(state, password.to_owned(), hash).await?;
     match user {
         Some(user) if valid => {
-            state.limits.login_succeeded(&account, client);
+            state.limits.login_succeeded(attempt, &account, client);
             start_session(state, user).await
         }
         _ => {
-            state
-                .limits
-                .login_failed(&account, client, state.app.clock.now_ms());
+            attempt.keep();
             Err(AppError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "bad_login",

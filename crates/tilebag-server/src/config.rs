@@ -396,6 +396,14 @@ pub struct LimitArgs {
         value_name = "N"
     )]
     pub guest_walls_per_address_per_hour: u32,
+    /// Walls all guests together may start in an hour.
+    #[arg(
+        long,
+        env = "TILEBAG_GUEST_WALLS_PER_HOUR_TOTAL",
+        default_value = "2000",
+        value_name = "N"
+    )]
+    pub guest_walls_per_hour_total: u32,
     /// Most questions in a guest's wall (players with accounts may study longer lists).
     #[arg(
         long,
@@ -423,6 +431,7 @@ impl LimitArgs {
             GuestLimit {
                 walls_per_guest: self.guest_walls_per_hour,
                 walls_per_address: self.guest_walls_per_address_per_hour,
+                walls_total: self.guest_walls_per_hour_total,
                 max_questions: self.guest_max_questions,
             },
         )
@@ -534,6 +543,8 @@ pub struct GuestLimit {
     pub walls_per_guest: u32,
     /// Walls per address per hour, whatever the cookie.
     pub walls_per_address: u32,
+    /// Walls of all guests per hour.
+    pub walls_total: u32,
     /// Questions in one guest wall.
     pub max_questions: usize,
 }
@@ -558,6 +569,7 @@ impl Default for Config {
             guest_limit: GuestLimit {
                 walls_per_guest: 30,
                 walls_per_address: 120,
+                walls_total: 2000,
                 max_questions: 1000,
             },
             hashing_workers: 2,

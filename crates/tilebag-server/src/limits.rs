@@ -79,6 +79,27 @@ impl Windows {
     }
 }
 
+/// An address as the limits count it: an IPv4 address alone, an IPv6 address by its /64
+/// (one host is usually given a whole /64, so counting single addresses would let it past
+/// every limit).
+struct ClientKey(IpAddr);
+
+impl std::fmt::Display for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => {
+                if let Some(v4) = v6.to_ipv4_mapped() {
+                    write!(f, "{v4}")
+                } else {
+                    let s = v6.segments();
+                    write!(f, "{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            }
+        }
+    }
+}
+
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
@@ -110,38 +131,36 @@ impl Limits {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `Err(wait)` while this address has used up its failed logins, for this account or
-    /// for all accounts.
-    pub fn check_login(&self, account: &str, client: IpAddr, now: i64) -> Result<(), Duration> {
+    /// Admits a login attempt from `client`, or `Err(wait)` while this address has used up
+    /// its failed logins, for this account or for all accounts. The attempt counts as a
+    /// failure from now on, so parallel guesses cannot all pass the check before any is
+    /// counted; [`Limits::login_succeeded`] (or dropping the admission, when the attempt was
+    /// never checked) takes it back.
+    pub fn admit_login(
+        &self,
+        account: &str,
+        client: IpAddr,
+        now: i64,
+    ) -> Result<Admission<'_>, Duration> {
         let window = millis(self.login.window);
+        let client = ClientKey(client);
+        let keys = [
+            format!("login:{account}@{client}"),
+            format!("login-from:{client}"),
+        ];
         let mut windows = self.windows();
-        windows.check(
-            &format!("login:{account}@{client}"),
-            self.login.per_account,
-            window,
-            now,
-        )?;
-        windows.check(
-            &format!("login-from:{client}"),
-            self.login.per_address,
-            window,
-            now,
-        )
+        windows.check(&keys[0], self.login.per_account, window, now)?;
+        windows.check(&keys[1], self.login.per_address, window, now)?;
+        Ok(self.admit(&mut windows, keys, window, now))
     }
 
-    /// Records a failed login.
-    pub fn login_failed(&self, account: &str, client: IpAddr, now: i64) {
-        let window = millis(self.login.window);
-        let mut windows = self.windows();
-        windows.record(format!("login:{account}@{client}"), window, now);
-        windows.record(format!("login-from:{client}"), window, now);
-    }
-
-    /// Forgets this address's failures on an account after it logged in.
-    pub fn login_succeeded(&self, account: &str, client: IpAddr) {
+    /// A login admitted by [`Limits::admit_login`] was right: this address's failures on the
+    /// account are forgotten, and the attempt does not count against the address.
+    pub fn login_succeeded(&self, admission: Admission<'_>, account: &str, client: IpAddr) {
+        drop(admission);
         self.windows()
             .keys
-            .remove(&format!("login:{account}@{client}"));
+            .remove(&format!("login:{account}@{}", ClientKey(client)));
     }
 
     /// Admits a registration from `client` at `now`, or `Err(wait)` when the address, or the
@@ -149,7 +168,10 @@ impl Limits {
     /// account exists.
     pub fn admit_registration(&self, client: IpAddr, now: i64) -> Result<Admission<'_>, Duration> {
         let window = millis(Duration::from_hours(1));
-        let keys = [format!("register-from:{client}"), "register".to_owned()];
+        let keys = [
+            format!("register-from:{}", ClientKey(client)),
+            "register".to_owned(),
+        ];
         let mut windows = self.windows();
         windows.check(&keys[0], self.registration.per_address, window, now)?;
         windows.check(&keys[1], self.registration.total, window, now)?;
@@ -183,10 +205,15 @@ impl Limits {
         now: i64,
     ) -> Result<Admission<'_>, Duration> {
         let window = millis(Duration::from_hours(1));
-        let keys = [format!("guest:{guest}"), format!("guest-from:{client}")];
+        let keys = [
+            format!("guest:{guest}"),
+            format!("guest-from:{}", ClientKey(client)),
+        ];
         let mut windows = self.windows();
         windows.check(&keys[0], self.guest.walls_per_guest, window, now)?;
         windows.check(&keys[1], self.guest.walls_per_address, window, now)?;
+        windows.check("guest-walls", self.guest.walls_total, window, now)?;
+        windows.record("guest-walls".to_owned(), window, now);
         Ok(self.admit(&mut windows, keys, window, now))
     }
 

@@ -51,10 +51,11 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_and_is_no_failed_logi
     let config = tilebag_server::Config {
         hashing_workers: 1,
         hashing_queue: 1,
-        // One failed attempt from an address would block the next login.
+        // Attempts count while they are checked: twelve at once fit, and one more would not
+        // if any of them stayed counted.
         login_limit: LoginLimit {
-            per_account: 1,
-            per_address: 1,
+            per_account: 12,
+            per_address: 12,
             window: Duration::from_mins(15),
         },
         ..common::roomy()
@@ -86,16 +87,19 @@ async fn a_full_hashing_queue_answers_503_with_retry_after_and_is_no_failed_logi
         count_busy(logins, 200).await >= 1,
         "no login was refused as busy"
     );
-    let after = app
-        .client()
-        .post(app.url("/api/v1/account/login"))
-        .json(&serde_json::json!({ "username": "steady", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        after.status(),
-        200,
-        "a busy answer counted as a failed login"
-    );
+    // Neither the right logins nor the busy ones left a count: twelve more fit, one by one.
+    for _ in 0..12 {
+        let after = app
+            .client()
+            .post(app.url("/api/v1/account/login"))
+            .json(&serde_json::json!({ "username": "steady", "password": "a wrong one" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            after.status(),
+            401,
+            "a busy or right answer counted as a failed login"
+        );
+    }
 }

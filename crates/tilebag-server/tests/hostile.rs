@@ -337,3 +337,75 @@ async fn metrics_need_the_bearer_token_when_one_is_set() {
     assert_eq!(metrics.status(), 200);
     assert!(metrics.text().await.unwrap().contains("tilebag_lexicons"));
 }
+
+#[tokio::test]
+async fn parallel_guesses_get_no_more_tries_than_one_after_another() {
+    let app = spawn_app("sqlite").await;
+    register(&app, &app.client(), "victim", PASSWORD).await;
+    let guesses: Vec<_> = (0..30)
+        .map(|n| {
+            tokio::spawn(
+                app.client()
+                    .post(app.url("/api/v1/account/login"))
+                    .json(&json!({ "username": "victim", "password": format!("guess {n}") }))
+                    .send(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        match guess.await.unwrap().unwrap().status().as_u16() {
+            401 => checked += 1,
+            429 | 503 => {}
+            other => panic!("a guess answered {other}"),
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} guesses were checked, the limit is 5"
+    );
+}
+
+#[tokio::test]
+async fn addresses_of_one_ipv6_64_share_their_limits() {
+    let app = spawn_with("sqlite", true, behind_proxy(roomy())).await;
+    let fail = |n: usize| {
+        app.client()
+            .post(app.url("/api/v1/account/login"))
+            .header("x-forwarded-for", format!("2001:db8:1:2::{n:x}"))
+            .json(&json!({ "username": "someone", "password": "guess" }))
+            .send()
+    };
+    for n in 1..=5 {
+        assert_eq!(fail(n).await.unwrap().status(), 401);
+    }
+    assert_eq!(fail(6).await.unwrap().status(), 429, "the same /64");
+    let elsewhere = app
+        .client()
+        .post(app.url("/api/v1/account/login"))
+        .header("x-forwarded-for", "2001:db8:1:3::1")
+        .json(&json!({ "username": "someone", "password": "guess" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 401, "another /64 is another client");
+}
+
+#[tokio::test]
+async fn guests_at_many_addresses_share_a_site_wide_hour() {
+    let mut config = behind_proxy(roomy());
+    config.guest_limit.walls_total = 3;
+    let app = spawn_with("sqlite", true, config).await;
+    let wall_from = |n: usize| {
+        app.client()
+            .post(app.url("/api/v1/walls"))
+            .header("x-forwarded-for", format!("203.0.113.{n}"))
+            .json(&json!({ "search": { "length": "7", "probability": "1-20" } }))
+            .send()
+    };
+    for n in 0..3 {
+        assert_eq!(wall_from(n).await.unwrap().status(), 201);
+    }
+    assert_eq!(wall_from(3).await.unwrap().status(), 429);
+    assert_eq!(app.store.rows_for_tests("walls").await.unwrap(), 3);
+}

@@ -27,6 +27,9 @@ impl Server {
             // Every registration comes from 127.0.0.1: room for the whole flood.
             .args(["--registrations-per-hour", "1000"])
             .args(["--registrations-per-hour-total", "1000"])
+            // Logins in flight count against the address until checked: room for eight.
+            .args(["--login-failures-per-account", "1000"])
+            .args(["--login-failures-per-address", "1000"])
             .env_remove("TILEBAG_DATA_DIR")
             .env_remove("TILEBAG_DATABASE_URL")
             .env_remove("TILEBAG_HASHING_WORKERS")

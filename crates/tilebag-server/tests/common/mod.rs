@@ -59,6 +59,7 @@ pub fn roomy() -> Config {
     config.registration_limit.total = 1000;
     config.guest_limit.walls_per_guest = 1000;
     config.guest_limit.walls_per_address = 1000;
+    config.guest_limit.walls_total = 10_000;
     config
 }
 
