@@ -13,6 +13,7 @@ pub mod connections;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod heavy;
 pub mod limits;
 pub mod metrics;
 pub mod password;
@@ -69,36 +70,46 @@ fn security_headers() -> [(HeaderName, &'static str); 5] {
 /// The whole application: routes plus middleware.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let mut router = routes::router()
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            csrf::guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            client::secure_cookies,
-        ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.config.request_timeout,
-        ))
-        .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(CompressionLayer::new())
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    let router =
+        routes::router()
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                csrf::guard,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                metrics::track,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                client::secure_cookies,
+            ))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                state.config.request_timeout,
+            ))
+            .layer(axum::middleware::from_fn(error::json_errors))
+            .layer(CompressionLayer::new())
+            .layer(PropagateRequestIdLayer::new(request_id.clone()))
+            // Server errors log themselves with their detail (`internal error`, `storage
+            // failure`); a 503 `busy` under a flood is not an error worth a line each.
+            .layer(TraceLayer::new_for_http().on_failure(
+                tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
+            ))
+            .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    with_security_headers(router).with_state(state)
+}
+
+/// Adds the [`security_headers`] to every response of `router` that has not set them.
+pub fn with_security_headers<S: Clone + Send + Sync + 'static>(mut router: Router<S>) -> Router<S> {
     for (name, value) in security_headers() {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
             HeaderValue::from_static(value),
         ));
     }
-    router.with_state(state)
+    router
 }
 
 /// Serves the app on `listener` until `shutdown` completes. Then `/readyz` answers 503, the
@@ -142,12 +153,12 @@ pub async fn serve_https(
             hsts,
         ),
     );
-    let redirect = tls::redirect::app(
+    let redirect = with_security_headers(tls::redirect::app(
         runtime.challenges.clone(),
         https.local_addr()?.port(),
         tls.public_hosts.clone(),
         runtime.certificates.clone(),
-    );
+    ));
     let acceptor = tls::acceptor(runtime.certificates.clone())?;
     let limits = state.config.connections;
     // One set of slots for both listeners: together they stay within the open-file limit.

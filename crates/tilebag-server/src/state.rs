@@ -81,6 +81,8 @@ pub struct Inner {
     pub limits: Limits,
     /// The threads that hash and check passwords, each with its own fixed memory.
     pub passwords: PasswordPool,
+    /// Turns and memory for large answers.
+    pub heavy: crate::heavy::Heavy,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
@@ -128,6 +130,7 @@ impl AppState {
             metrics: Metrics::default(),
             limits,
             passwords,
+            heavy: crate::heavy::Heavy::default(),
             certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))

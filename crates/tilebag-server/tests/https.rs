@@ -197,6 +197,12 @@ async fn certificate_files_reload_without_a_restart_and_http_redirects() {
                 .contains(&format!("location: {location}").to_ascii_lowercase()),
             "{host}{path}: {response}"
         );
+        assert!(
+            response
+                .to_ascii_lowercase()
+                .contains("content-security-policy: default-src 'self'"),
+            "the redirect carries the security headers too: {response}"
+        );
     }
     assert!(
         get_plain(

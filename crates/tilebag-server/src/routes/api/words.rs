@@ -107,7 +107,20 @@ pub async fn search(
     State(state): State<AppState>,
     AppQuery(form): AppQuery<SearchForm>,
 ) -> Result<Response, AppError> {
-    Ok(Json(tools::search(&state.app.lexicons, &form)?).into_response())
+    search_answer(&state, form).await
+}
+
+/// A search made as heavy work: off the async threads, its answer within the memory budget.
+async fn search_answer(state: &AppState, form: SearchForm) -> Result<Response, AppError> {
+    let lexicons = state.app.lexicons.clone();
+    state
+        .heavy
+        .run(move || {
+            let found = tools::search(&lexicons, &form)?;
+            let json = serde_json::to_vec(&found).map_err(AppError::internal)?;
+            Ok((axum::http::StatusCode::OK, "application/json", json))
+        })
+        .await
 }
 
 /// Search with criteria in a JSON body.
@@ -117,7 +130,7 @@ pub async fn search_json(
     State(state): State<AppState>,
     AppJson(form): AppJson<SearchForm>,
 ) -> Result<Response, AppError> {
-    Ok(Json(tools::search(&state.app.lexicons, &form)?).into_response())
+    search_answer(&state, form).await
 }
 
 /// The lexicons offered, the default first.
