@@ -93,11 +93,12 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (set this when a proxy in front serves HTTPS).
     #[arg(long, env = "TILEBAG_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Threads that hash passwords; each holds 19 MiB of Argon2 memory once it has hashed.
+    /// Threads that hash passwords; each holds 19 MiB of Argon2 memory once it has hashed
+    /// (one keeps a small server under 64 MB; raise it where logins queue and memory allows).
     #[arg(
         long,
         env = "TILEBAG_HASHING_WORKERS",
-        default_value = "2",
+        default_value = "1",
         value_name = "N",
         value_parser = clap::value_parser!(u16).range(1..=256)
     )]
@@ -572,7 +573,7 @@ impl Default for Config {
                 walls_total: 2000,
                 max_questions: 1000,
             },
-            hashing_workers: 2,
+            hashing_workers: 1,
             hashing_queue: 64,
             max_saved_alphagrams: 100_000,
             challenge_zone: chrono_tz::UTC,

@@ -61,16 +61,18 @@ async fn browser(port: u16) -> (Driver, Client) {
     panic!("chromedriver did not answer on port {port}");
 }
 
+/// The text of the first element matching `css`, once there is one (a page still being
+/// navigated to answers errors until it has loaded).
 async fn text(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .expect(css)
-        .text()
-        .await
-        .expect("text")
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {css} within 10 s");
 }
 
 /// Waits until the element's text contains `needle`.
