@@ -223,31 +223,43 @@ pub(crate) async fn search(
 ) -> Result<Response, PageError> {
     let lexicon = lexicon_name(&state, form.lexicon.as_deref(), &who);
     form.lexicon = Some(lexicon.clone());
-    let (results, error, status) = if form.is_empty() {
-        (None, None, StatusCode::OK)
-    } else {
-        match tools::search(&state.app.lexicons, &form) {
-            Ok(found) => (Some(found), None, StatusCode::OK),
-            Err(e) => {
-                let e = AppError::from(e);
-                (None, Some(e.message), e.status)
+    let page = Page::new("Search", &who);
+    let lexicons = lexicon_names(&state);
+    let all = state.app.lexicons.clone();
+    // A search may find thousands of alphagrams: it is heavy work, off the async threads.
+    let made = state
+        .heavy
+        .run(move || {
+            let (results, error, status) = if form.is_empty() {
+                (None, None, StatusCode::OK)
+            } else {
+                match tools::search(&all, &form) {
+                    Ok(found) => (Some(found), None, StatusCode::OK),
+                    Err(e) => {
+                        let e = AppError::from(e);
+                        (None, Some(e.message), e.status)
+                    }
+                }
+            };
+            let html = SearchPage {
+                page,
+                form,
+                lexicon,
+                lexicons,
+                yes_no: [("", "either"), ("yes", "yes"), ("no", "no")],
+                sides: [
+                    ("", "—"),
+                    ("front", "front"),
+                    ("back", "back"),
+                    ("either", "either end"),
+                ],
+                results,
+                error,
             }
-        }
-    };
-    let page = SearchPage {
-        page: Page::new("Search", &who),
-        form,
-        lexicon,
-        lexicons: lexicon_names(&state),
-        yes_no: [("", "either"), ("yes", "yes"), ("no", "no")],
-        sides: [
-            ("", "—"),
-            ("front", "front"),
-            ("back", "back"),
-            ("either", "either end"),
-        ],
-        results,
-        error,
-    };
-    Ok(render(status, &page))
+            .render()
+            .map_err(AppError::internal)?;
+            Ok((status, "text/html; charset=utf-8", html.into_bytes()))
+        })
+        .await?;
+    Ok(made)
 }
