@@ -409,3 +409,39 @@ async fn guests_at_many_addresses_share_a_site_wide_hour() {
     assert_eq!(wall_from(3).await.unwrap().status(), 429);
     assert_eq!(app.store.rows_for_tests("walls").await.unwrap(), 3);
 }
+
+#[tokio::test]
+async fn list_names_with_invisible_characters_are_refused() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let csrf = register(&app, &client, "namer", PASSWORD).await;
+    let wall = client
+        .post(app.url("/api/v1/walls"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "search": { "length": "7", "probability": "1-20" } }))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let id = wall["id"].as_i64().expect("wall id");
+    let save = |name: &'static str| {
+        client
+            .post(app.url(&format!("/api/v1/walls/{id}/save")))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({ "name": name }))
+            .send()
+    };
+    for (name, code) in [
+        ("sevens\u{202e}", "202E"),
+        ("se\u{200b}vens", "200B"),
+        ("\u{feff}sevens", "FEFF"),
+    ] {
+        let (status, _, message) = error_of(save(name).await.unwrap()).await;
+        assert_eq!(status, 400, "{name:?}");
+        assert!(message.contains(&format!("U+{code}")), "{message}");
+    }
+    assert_eq!(save("Sevens, café").await.unwrap().status(), 201);
+    assert_eq!(app.store.rows_for_tests("lists").await.unwrap(), 1);
+}

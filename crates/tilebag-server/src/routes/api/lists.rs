@@ -31,20 +31,41 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameIn {
-    /// 1 to 60 characters, not all spaces.
+    /// 1 to 60 characters, not all spaces, none of them invisible.
     #[schema(
         max_length = 60,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]*[^\s\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF][^\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]*$"
     )]
     pub(crate) name: String,
 }
 
-pub(crate) fn check_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
+pub(crate) fn check_name(untrimmed: &str) -> Result<String, AppError> {
+    let name = untrimmed.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::bad_request("a list name has 1 to 60 characters"));
     }
+    // Invisible characters (zero-width spaces, direction overrides, line separators) would
+    // make two names look alike, or reorder the text around a name on the page.
+    if let Some(c) = untrimmed.chars().find(|c| invisible(*c)) {
+        return Err(AppError::bad_request(format!(
+            "name: a list name may not hold the invisible character U+{:04X}",
+            u32::from(c)
+        )));
+    }
     Ok(name.to_owned())
+}
+
+/// Zero-width and direction-changing characters, and line and paragraph separators.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{061C}'
+            | '\u{00AD}'
+    )
 }
 
 /// A saved list's progress.
