@@ -55,6 +55,22 @@ impl Player {
             })
     }
 
+    /// Makes a wall for this player and starts its first round, within a guest's limits
+    /// (see [`Player::admit_wall`]).
+    pub async fn start_wall(
+        &self,
+        state: &AppState,
+        lexicon: &tilebag_lexicon::Lexicon,
+        source: crate::app::walls::Source<'_>,
+        settings: &crate::app::walls::WallSettings,
+    ) -> Result<tilebag_store::WallId, AppError> {
+        let admission = self.admit_wall(state)?;
+        let (id, _) =
+            crate::app::walls::create(&state.app, &self.owner, lexicon, source, settings).await?;
+        admission.keep();
+        Ok(id)
+    }
+
     /// Sets the guest cookie on a response, when this guest had none yet.
     pub fn set_cookie(&self, response: &mut axum::response::Response) {
         let Some(token) = &self.new_guest_cookie else {

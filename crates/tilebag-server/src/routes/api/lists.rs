@@ -152,7 +152,9 @@ pub async fn play(
         user,
         deal: body.deal,
     };
-    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
+    let id = player
+        .start_wall(&state, lexicon, source, &body.settings)
+        .await?;
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }

@@ -67,9 +67,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &body.search)?;
     let source = Source::Alphagrams(alphagrams);
-    let admission = player.admit_wall(&state)?;
-    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &body.settings).await?;
-    admission.keep();
+    let id = player
+        .start_wall(&state, lexicon, source, &body.settings)
+        .await?;
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }
@@ -112,9 +112,9 @@ pub async fn upload(
         ..defaults
     };
     let source = Source::Alphagrams(alphagrams);
-    let admission = player.admit_wall(&state)?;
-    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
-    admission.keep();
+    let id = player
+        .start_wall(&state, lexicon, source, &settings)
+        .await?;
     let loaded = walls::load(&state.app, id, &player.owner).await?;
     answer(&state, &player, StatusCode::CREATED, &loaded).await
 }

@@ -118,9 +118,7 @@ async fn create_wall(
         min_length: form.min_length.unwrap_or(defaults.min_length),
     };
     let source = Source::Alphagrams(alphagrams);
-    let admission = player.admit_wall(state)?;
-    let (id, _) = walls::create(&state.app, &player.owner, lexicon, source, &settings).await?;
-    admission.keep();
+    let id = player.start_wall(state, lexicon, source, &settings).await?;
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
     player.set_cookie(&mut response);
     Ok(response)
