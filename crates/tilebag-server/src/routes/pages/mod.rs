@@ -113,7 +113,13 @@ const STATIC: [(&str, &str, &str); 5] = [
     (
         "app.css",
         "text/css; charset=utf-8",
-        include_str!("../../../static/app.css"),
+        // One stylesheet, kept in a file per part of the site.
+        concat!(
+            include_str!("../../../static/css/base.css"),
+            include_str!("../../../static/css/words.css"),
+            include_str!("../../../static/css/wall.css"),
+            include_str!("../../../static/css/challenges.css"),
+        ),
     ),
     (
         "api.js",

@@ -1,0 +1,6 @@
+//! Real browsers (headless Chromium through WebDriver) on a real server.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod play;
+mod support;

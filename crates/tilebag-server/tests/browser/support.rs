@@ -1,0 +1,136 @@
+//! What every browser test needs: a ChromeDriver, a server, and waits on what the page shows.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tilebag_store::testing::skip;
+
+use crate::common;
+
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn chromium() -> Option<(&'static str, &'static str)> {
+    let (browser, driver) = ("/usr/bin/chromium", "/usr/bin/chromedriver");
+    (std::path::Path::new(browser).exists() && std::path::Path::new(driver).exists())
+        .then_some((browser, driver))
+}
+
+pub async fn browser(port: u16) -> (Driver, Client) {
+    // Two crypto providers are compiled in (ring for tilebag, another for the WebDriver
+    // client's dependencies): say which one rustls should use.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (binary, driver) = chromium().expect("checked");
+    // Killed and waited for when the returned `Driver` drops.
+    #[allow(clippy::zombie_processes, reason = "Driver's Drop waits for it")]
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = std::env::temp_dir().join(format!("tilebag-chromium-{port}"));
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let capabilities = capabilities.as_object().expect("object").clone();
+    for _ in 0..100 {
+        let connected = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        if let Ok(client) = connected {
+            return (Driver(child), client);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer on port {port}");
+}
+
+/// The text of the first element matching `css`, once there is one (a page still being
+/// navigated to answers errors until it has loaded).
+pub async fn text(client: &Client, css: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {css} within 10 s");
+}
+
+/// Waits until the element's text contains `needle`.
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && element.text().await.is_ok_and(|t| t.contains(needle))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {needle:?}");
+}
+
+pub async fn guess(client: &Client, word: &str) {
+    let input = client.find(Locator::Id("guess")).await.expect("guess box");
+    input
+        .send_keys(&format!("{word}\u{E007}"))
+        .await
+        .expect("type");
+}
+
+/// A server, a browser, and a player registered through the page; `None` (after saying
+/// so) when Chromium is not installed.
+pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, Driver, Client)> {
+    if chromium().is_none() {
+        skip(test, "Chromium", "apt-get install chromium chromium-driver");
+        return None;
+    }
+    let app = common::spawn_app("sqlite").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (driver, client) = browser(port).await;
+    client.goto(&app.url("/register")).await.unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("a long password")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "header nav", username).await;
+    Some((app, driver, client))
+}
