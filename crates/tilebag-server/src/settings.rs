@@ -9,12 +9,12 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Display preferences: only these keys, only these values.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Preferences {
     /// How tiles are ordered on a wall.
     pub tile_order: TileOrder,
-    /// Show definitions in results.
+    /// Show definitions in results [default: true].
     pub show_definitions: bool,
     /// Colour scheme.
     pub theme: Theme,
@@ -44,6 +44,29 @@ pub enum Theme {
     Light,
     /// Dark.
     Dark,
+}
+
+impl Default for Preferences {
+    /// Letters in order, definitions shown, colours as the device has them.
+    fn default() -> Preferences {
+        Preferences {
+            tile_order: TileOrder::default(),
+            show_definitions: true,
+            theme: Theme::default(),
+        }
+    }
+}
+
+impl Theme {
+    /// Its name, as stored and as the page's `data-theme`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 impl Preferences {

@@ -16,6 +16,7 @@ pub use extract::{Form, Path};
 
 use crate::auth::MaybeUser;
 use crate::error::AppError;
+use crate::settings::Preferences;
 use crate::state::AppState;
 
 /// What every page's layout shows.
@@ -27,19 +28,33 @@ pub struct Page {
     pub user: Option<String>,
     /// The session's CSRF token, for forms.
     pub csrf: String,
+    /// The colour scheme: `auto` (the device's), `light` or `dark`.
+    pub theme: &'static str,
+    /// Whether definitions are shown.
+    pub definitions: bool,
+    /// Whether the player may see the admin pages.
+    pub admin: bool,
 }
 
 impl Page {
     /// The layout for a page with this title, for whoever is logged in.
     pub fn new(title: &str, who: &MaybeUser) -> Page {
-        let (user, csrf) = match &who.0 {
-            Some((session, user)) => (Some(user.username.clone()), session.csrf_token.clone()),
-            None => (None, String::new()),
-        };
+        let preferences = who
+            .0
+            .as_ref()
+            .map(|(_, user)| Preferences::of(user))
+            .unwrap_or_default();
         Page {
             title: title.to_owned(),
-            user,
-            csrf,
+            user: who.0.as_ref().map(|(_, user)| user.username.clone()),
+            csrf: who
+                .0
+                .as_ref()
+                .map(|(session, _)| session.csrf_token.clone())
+                .unwrap_or_default(),
+            theme: preferences.theme.as_str(),
+            definitions: preferences.show_definitions,
+            admin: who.0.as_ref().is_some_and(|(_, user)| user.is_admin),
         }
     }
 }
@@ -90,11 +105,7 @@ impl IntoResponse for PageError {
             .canonical_reason()
             .unwrap_or("Error")
             .to_owned();
-        let page = Page {
-            title: heading.clone(),
-            user: None,
-            csrf: String::new(),
-        };
+        let page = Page::new(&heading, &MaybeUser(None));
         let mut response = render(
             self.0.status,
             &ErrorPage {
