@@ -165,7 +165,7 @@ impl Store {
             (Backend::Postgres, url.to_owned())
         } else {
             return Err(StoreError::Config(format!(
-                "`{}` is not a database URL tilebag knows: use sqlite://PATH or postgres://USER@HOST/DATABASE",
+                "“{}” is not a database URL tilebag knows: use sqlite://PATH or postgres://USER@HOST/DATABASE",
                 redact(url)
             )));
         };

@@ -110,7 +110,7 @@ impl std::fmt::Display for SchemaStatus {
             }
             SchemaStatus::Behind { current, needed } => write!(
                 f,
-                "database schema is at version {current}, this binary needs {needed}: run `tilebag migrate`"
+                "database schema is at version {current}, this binary needs {needed}: run “tilebag migrate”"
             ),
             SchemaStatus::Ahead { current, known } => write!(
                 f,

@@ -66,7 +66,7 @@ pub async fn list(
 /// The challenge a slug names.
 pub fn parse(slug: &str) -> Result<Challenge, AppError> {
     Challenge::parse(slug)
-        .ok_or_else(|| AppError::not_found(format!("no challenge is called `{slug}`")))
+        .ok_or_else(|| AppError::not_found(format!("no challenge is called “{slug}”")))
 }
 
 /// Starts a wall on a challenge; the first attempt by a logged-in player on the day counts,

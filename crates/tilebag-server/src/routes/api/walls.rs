@@ -274,7 +274,7 @@ fn save_error(error: SaveError, name: &str) -> AppError {
         SaveError::Store(StoreError::Conflict(_)) => AppError::new(
             StatusCode::CONFLICT,
             "conflict",
-            format!("you already have a list named `{name}` in this lexicon"),
+            format!("you already have a list named “{name}” in this lexicon"),
         ),
         SaveError::Store(StoreError::NotFound) => AppError::not_found("no such wall"),
         SaveError::Store(other) => other.into(),
