@@ -73,17 +73,19 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     wait_for_text(&client, ".tile[data-question='1'] .found", &second[0]).await;
     assert_eq!(text(&client, "#score").await, "2");
 
-    // Give up: every solution is shown, found ones marked.
-    client
-        .find(Locator::Id("give-up"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // Give up (it asks first): every solution is shown, found ones marked.
+    for _ in 0..2 {
+        client
+            .find(Locator::Id("give-up"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
     wait_for_text(&client, "#solutions", &letters).await;
     let found = client
-        .find(Locator::Css("#solutions b.found"))
+        .find(Locator::Css("#solutions .w.found"))
         .await
         .unwrap()
         .text()
@@ -95,11 +97,12 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     );
     assert_eq!(
         client
-            .find_all(Locator::Css("#solutions tbody tr"))
+            .find_all(Locator::Css("#solutions tbody"))
             .await
             .unwrap()
             .len(),
-        10
+        10,
+        "a group of rows per question"
     );
 
     // Save the list, then continue it from the lists page.
@@ -117,7 +120,8 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, "#message", "Saved as").await;
+    wait_for_text(&client, "#save-status", "Saved as").await;
+    wait_for_text(&client, "#save", "Saved ✓").await;
     client.goto(&app.url("/lists")).await.unwrap();
     wait_for_text(&client, "#lists", "Browser sevens").await;
     client
@@ -171,15 +175,17 @@ async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
         .to_owned();
     guess(&client, &word).await;
     wait_for_text(&client, "#score", "1").await;
-    client
-        .find(Locator::Id("give-up"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&client, "#message", "Round over").await;
-    wait_for_text(&client, "#challenge-link", "see the leaderboard").await;
+    for _ in 0..2 {
+        client
+            .find(Locator::Id("give-up"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    wait_for_text(&client, "#message", "You gave up").await;
+    wait_for_text(&client, "#leaderboard", "champion (you)").await;
     client
         .find(Locator::Css("#challenge-link a"))
         .await
