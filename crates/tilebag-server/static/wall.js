@@ -57,8 +57,7 @@ function renderHead() {
   const c = wall.challenge;
   $('wall-title').textContent = c ? c.title : (wall.source || 'Wall');
   const about = [wall.lexicon];
-  if (!c && wall.source) about.unshift(`Playing ${wall.source}`);
-  if (wall.round && wall.rounds) about.push(`round ${wall.round} of ${wall.rounds}`);
+  if (!c && wall.round && wall.rounds) about.push(`round ${wall.round} of ${wall.rounds}`);
   about.push(`${wall.alphagrams_solved} of ${wall.alphagrams_total} alphagrams solved`);
   $('wall-about').textContent = about.join(' · ');
   const status = $('challenge-status');
@@ -120,8 +119,9 @@ function renderSolutions() {
     const rows = solutions.map((s, j) => {
       const row = el('tr', {});
       if (j === 0) {
-        row.append(el('td', { class: 'prob', rowspan: span }, String(q.probability ?? '')),
-          el('td', { class: 'alphagram', rowspan: span }, q.alphagram));
+        const rank = String(q.probability ?? '');
+        row.append(el('td', { class: 'prob', rowspan: span }, rank),
+          el('td', { class: 'alphagram', rowspan: span, 'data-alphagram': q.alphagram }, q.alphagram, el('span', { class: 'alpha-prob' }, rank && `#${rank}`)));
       }
       if (s) {
         row.append(el('td', { class: 'hook front' }, s.front_hooks), wordCell(s), el('td', { class: 'hook back' }, s.back_hooks));
@@ -291,8 +291,7 @@ async function guess(word) {
       q.found.sort();
       if (q.found.length === q.answers) wall.alphagrams_solved += 1;
       const tile = $('grid').children[answer.question];
-      tile.classList.remove('hit');
-      void tile.offsetWidth;
+      $('grid').querySelector('.hit')?.classList.remove('hit');
       tile.classList.add('hit');
     }
     wall.solved = answer.solved;
@@ -317,10 +316,9 @@ function askGiveUp() {
   }
   confirming = true;
   const counted = wall.challenge && wall.challenge.counts;
-  say(counted
-    ? 'This attempt counts for the leaderboard: giving up ends it now with what you have. Press “Yes, give up” to end it.'
-    : 'Give up this round and see its answers? Press “Yes, give up” to end it.', 'bad');
+  say(counted ? 'This attempt counts: end it with what you have?' : 'Give up and see the answers?', 'bad');
   $('give-up').textContent = 'Yes, give up';
+  $('shuffle').hidden = true;
   $('keep-playing').hidden = false;
   $('give-up').focus();
 }
@@ -330,6 +328,7 @@ function cancelGiveUp() {
   confirming = false;
   $('give-up').textContent = 'Give up';
   $('keep-playing').hidden = true;
+  $('shuffle').hidden = false;
 }
 
 $('guess-form').addEventListener('submit', (event) => {

@@ -86,7 +86,7 @@ async fn wall_json(client: &Client) -> Value {
 async fn the_solutions(client: &Client) -> (usize, usize, String) {
     let alphagrams = client
         .execute(
-            "return [...document.querySelectorAll('#solutions td.alphagram')].map(td => td.textContent);",
+            "return [...document.querySelectorAll('#solutions td.alphagram')].map(td => td.dataset.alphagram);",
             vec![],
         )
         .await
@@ -283,11 +283,7 @@ async fn space_submits_give_up_asks_first_and_the_keyboard_deals_round_after_rou
     };
     new_wall(&client, &app, "1-30", "10").await;
     wait_for_text(&client, "#wall-about", "round 1 of 3").await;
-    assert!(
-        text(&client, "#wall-about")
-            .await
-            .contains("7s, probability 1–30")
-    );
+    wait_for_text(&client, "#wall-title", "7s, probability 1–30").await;
     let letters = text(&client, ".tile[data-question='0'] .letters").await;
     let word = answers(&letters)[0].clone();
     let input = client.find(Locator::Id("guess")).await.unwrap();
@@ -300,7 +296,7 @@ async fn space_submits_give_up_asks_first_and_the_keyboard_deals_round_after_rou
 
     // Give up asks first; Escape keeps playing.
     click(&client, "give-up").await;
-    wait_for_text(&client, "#message", "Give up this round").await;
+    wait_for_text(&client, "#message", "Give up and see the answers").await;
     assert!(
         !client
             .find(Locator::Id("after"))
@@ -394,7 +390,7 @@ async fn a_challenge_wall_says_whether_the_attempt_counts_and_why() {
     guess(&client, &answers(&letters)[0]).await;
     wait_for_text(&client, "#score", "1").await;
     click(&client, "give-up").await;
-    wait_for_text(&client, "#message", "counts for the leaderboard").await;
+    wait_for_text(&client, "#message", "This attempt counts").await;
     click(&client, "give-up").await;
     wait_for_text(&client, "#leaderboard", "racer (you)").await;
     let link = client
@@ -406,6 +402,16 @@ async fn a_challenge_wall_says_whether_the_attempt_counts_and_why() {
         .unwrap()
         .unwrap();
     assert!(link.starts_with("/challenges?date="), "{link}");
+    assert!(
+        !client
+            .find(Locator::Id("next"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "a challenge is one round"
+    );
 
     play_todays_sevens(&client, &app).await;
     wait_for_text(&client, "#challenge-status", "Practice").await;
