@@ -9,39 +9,12 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
-use crate::support::{guess, registered, text, wait_for_text};
+use crate::support::{
+    answers, click, guess, registered, shown, start_wall, text, type_into, wait_for_text,
+};
 
-/// Starts a wall from the New wall page.
 async fn new_wall(client: &Client, app: &TestApp, probability: &str, per_round: &str) {
-    client.goto(&app.url("/walls/new")).await.unwrap();
-    for (id, value) in [
-        ("length", "7"),
-        ("probability", probability),
-        ("questions_per_round", per_round),
-        ("seconds", "600"),
-    ] {
-        let field = client.find(Locator::Id(id)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
-    }
-    client
-        .find(Locator::Css("#new-wall button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    text(client, ".tile[data-question='0'] .letters").await;
-}
-
-async fn click(client: &Client, id: &str) {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    start_wall(client, app, probability, per_round, "600").await;
 }
 
 /// Gives up, confirming, and waits for the solutions.
@@ -63,17 +36,6 @@ async fn wait_for(client: &Client, script: &str) -> Value {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the page never answered {script}");
-}
-
-/// The words of an alphagram in the test lexicon.
-fn answers(letters: &str) -> Vec<String> {
-    let lexicon = tilebag_bundled::scowl80();
-    let id = lexicon.find_alphagram(letters).expect("a real alphagram");
-    lexicon
-        .alphagram(id)
-        .words()
-        .map(|w| w.text().to_owned())
-        .collect()
 }
 
 /// The wall as its API answers the page's own session.
@@ -184,13 +146,7 @@ async fn on_a_phone_the_guess_box_stays_in_view_while_the_grid_scrolls() {
         .unwrap();
     let letters = text(&client, ".tile[data-question='99'] .letters").await;
     let word = answers(&letters)[0].clone();
-    client
-        .find(Locator::Id("guess"))
-        .await
-        .unwrap()
-        .send_keys(&word)
-        .await
-        .unwrap();
+    type_into(&client, "guess", &word).await;
     let seen = client
         .execute(
             "const box = document.getElementById('guess').getBoundingClientRect(); \
@@ -216,13 +172,7 @@ async fn on_a_phone_the_guess_box_stays_in_view_while_the_grid_scrolls() {
         number("grid") >= 0.9 * number("width"),
         "the grid uses the width: {seen}"
     );
-    client
-        .find(Locator::Id("guess"))
-        .await
-        .unwrap()
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    type_into(&client, "guess", "\u{E007}").await;
     wait_for_text(&client, ".tile[data-question='99'] .found", &word).await;
     client.close().await.unwrap();
 }
@@ -264,6 +214,47 @@ async fn solving_a_word_moves_no_tile() {
     client.close().await.unwrap();
 }
 
+#[tokio::test]
+async fn the_last_ten_seconds_are_flagged() {
+    let Some((app, _driver, client)) =
+        registered("the_last_ten_seconds_are_flagged", "hurried").await
+    else {
+        return;
+    };
+    start_wall(&client, &app, "1-30", "10", "12").await;
+    let timer = client.find(Locator::Id("timer")).await.unwrap();
+    assert!(
+        !timer
+            .attr("class")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("urgent")
+    );
+    wait_for_text(&client, "#timer", "⚠").await;
+    assert!(
+        timer
+            .attr("class")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("urgent")
+    );
+    wait_for_text(&client, "#alert", "10 seconds left").await;
+    client.close().await.unwrap();
+}
+
+/// Types keys into whatever has the focus.
+async fn press(client: &Client, keys: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
 async fn active_id(client: &Client) -> String {
     client
         .active_element()
@@ -297,33 +288,11 @@ async fn space_submits_give_up_asks_first_and_the_keyboard_deals_round_after_rou
     // Give up asks first; Escape keeps playing.
     click(&client, "give-up").await;
     wait_for_text(&client, "#message", "Give up and see the answers").await;
-    assert!(
-        !client
-            .find(Locator::Id("after"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
-    client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
+    assert!(!shown(&client, "after").await);
+    press(&client, "\u{E00C}").await;
     wait_for_text(&client, "#give-up", "Give up").await;
     assert_eq!(active_id(&client).await, "guess");
-    assert!(
-        !client
-            .find(Locator::Id("after"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
+    assert!(!shown(&client, "after").await);
 
     // Confirmed, the round ends into its solutions and focus is on Next round.
     give_up(&client).await;
@@ -333,34 +302,14 @@ async fn space_submits_give_up_asks_first_and_the_keyboard_deals_round_after_rou
         "return document.activeElement.id === 'next' || null;",
     )
     .await;
-    client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    press(&client, "\u{E007}").await;
     wait_for_text(&client, "#wall-about", "round 2 of 3").await;
     assert_eq!(active_id(&client).await, "guess");
-    assert!(
-        !client
-            .find(Locator::Id("after"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
+    assert!(!shown(&client, "after").await);
 
     // Enter in the empty guess box deals the next one too.
     give_up(&client).await;
-    client
-        .find(Locator::Id("guess"))
-        .await
-        .unwrap()
-        .send_keys("\u{E007}")
-        .await
-        .unwrap();
+    type_into(&client, "guess", "\u{E007}").await;
     wait_for_text(&client, "#wall-about", "round 3 of 3").await;
     client.close().await.unwrap();
 }
@@ -402,16 +351,7 @@ async fn a_challenge_wall_says_whether_the_attempt_counts_and_why() {
         .unwrap()
         .unwrap();
     assert!(link.starts_with("/challenges?date="), "{link}");
-    assert!(
-        !client
-            .find(Locator::Id("next"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap(),
-        "a challenge is one round"
-    );
+    assert!(!shown(&client, "next").await, "a challenge is one round");
 
     play_todays_sevens(&client, &app).await;
     wait_for_text(&client, "#challenge-status", "Practice").await;
