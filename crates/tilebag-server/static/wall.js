@@ -196,7 +196,8 @@ function render() {
   $('after').hidden = !over;
   $('give-up').disabled = over;
   $('shuffle').disabled = over;
-  $('guess').placeholder = over ? 'Enter: next round' : '';
+  $('guess').placeholder = over && !wall.challenge ? 'Enter: next round' : '';
+  $('after-keys').hidden = Boolean(wall.challenge);
   cancelGiveUp();
   renderSaved();
   if (over) {
