@@ -50,6 +50,7 @@ function clock(ms) {
 function say(text, tone = '') {
   const message = $('message');
   message.textContent = text;
+  message.title = text;
   message.className = `message ${tone}`;
 }
 

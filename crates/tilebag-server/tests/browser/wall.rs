@@ -181,8 +181,12 @@ const RECTS: &str = "return [...document.querySelectorAll('.tile')].map(t => { \
     const r = t.getBoundingClientRect(); return [r.x, r.y + window.scrollY, r.width, r.height]; });";
 
 #[tokio::test]
-async fn solving_a_word_moves_no_tile() {
-    let Some((app, _driver, client)) = registered("solving_a_word_moves_no_tile", "steady").await
+async fn solving_a_word_moves_no_tile_and_a_click_shuffles_one_rack() {
+    let Some((app, _driver, client)) = registered(
+        "solving_a_word_moves_no_tile_and_a_click_shuffles_one_rack",
+        "steady",
+    )
+    .await
     else {
         return;
     };
@@ -210,6 +214,40 @@ async fn solving_a_word_moves_no_tile() {
     assert_eq!(
         before, after,
         "found words and messages leave every tile where it was"
+    );
+
+    // Clicking a rack shuffles that rack alone.
+    let rack = ".tile[data-question='2'] .letters";
+    let (letters, neighbour) = (
+        text(&client, rack).await,
+        text(&client, ".tile[data-question='3'] .letters").await,
+    );
+    let mut shuffled = letters.clone();
+    for _ in 0..20 {
+        client
+            .find(Locator::Css(rack))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        shuffled = text(&client, rack).await;
+        if shuffled != letters {
+            break;
+        }
+    }
+    let sorted = |s: &str| {
+        let mut chars: Vec<char> = s.chars().collect();
+        chars.sort_unstable();
+        chars
+    };
+    assert!(
+        shuffled != letters && sorted(&shuffled) == sorted(&letters),
+        "{letters} → {shuffled}"
+    );
+    assert_eq!(
+        text(&client, ".tile[data-question='3'] .letters").await,
+        neighbour
     );
     client.close().await.unwrap();
 }
