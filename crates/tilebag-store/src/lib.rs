@@ -23,8 +23,8 @@ pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use walls::{
-    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Progress,
-    RoundUpdate, SaveError, StoredWall, WallChange, WallId,
+    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Place,
+    Progress, RoundUpdate, SaveError, StoredWall, WallChange, WallId,
 };
 
 /// Which database a store runs on.

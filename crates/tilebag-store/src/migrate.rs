@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003", "challenges"),
     migration!(4, "0004", "attempts"),
     migration!(5, "0005", "pruning"),
+    migration!(6, "0006", "wall_source"),
 ];
 
 /// How the database's schema compares with this binary's.
