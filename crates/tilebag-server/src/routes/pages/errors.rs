@@ -131,6 +131,20 @@ async fn message_of(status: StatusCode, body: axum::body::Body) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
+/// A message as a sentence for the page: a capital first letter and a full stop (the
+/// API's messages are lower-case phrases).
+fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let mut text: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
 /// Middleware: every error a page path answers is shown as the error page, with the menu
 /// of whoever is logged in (their session is looked up only for an error). Pages that show
 /// their own error (a form with its message) are left as they are.
@@ -158,7 +172,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     let page = ErrorPage {
         page: Page::new(heading, &who),
         heading,
-        message,
+        message: sentence(&message),
         login: status == StatusCode::UNAUTHORIZED && who.0.is_none(),
     };
     let rendered = render(status, &page);
@@ -168,4 +182,19 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     Response::from_parts(parts, rendered.into_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn an_api_message_reads_as_a_sentence_on_a_page() {
+        assert_eq!(
+            sentence("no player is called `zed`"),
+            "No player is called `zed`."
+        );
+        assert_eq!(sentence("Try again!"), "Try again!");
+        assert_eq!(sentence("été passé"), "Été passé.");
+    }
 }
