@@ -3,7 +3,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{registered, text, wait_for_text};
+use crate::support::{register, registered, text, wait_for_text};
 
 /// Saves the settings form with this theme and definitions shown or not.
 async fn save_settings(
@@ -274,24 +274,7 @@ async fn the_menu_has_the_hall_of_fame_admin_for_the_admin_only_and_fits_a_phone
         .await
         .unwrap();
     wait_for_text(&client, "header nav", "Log in").await;
-    client.goto(&app.url("/register")).await.unwrap();
-    for (id, value) in [("username", "second"), ("password", "a long password")] {
-        client
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
-    }
-    client
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&client, "header nav", "second").await;
+    register(&client, &app, "second").await;
     let links = menu_links(&client).await;
     assert!(has(&links, "Hall of fame", "/hall-of-fame"), "{links:?}");
     assert!(!links.iter().any(|(t, _)| t == "Admin"), "{links:?}");
