@@ -18,8 +18,7 @@ async fn the_favicon_is_an_image_and_every_page_links_it() {
     let bytes = icon.bytes().await.unwrap();
     assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
     for path in ["/", "/challenges", "/no-such-page"] {
-        let page = client.get(app.url(path)).send().await.unwrap();
-        let html = page.text().await.unwrap();
+        let html = client.get(app.url(path)).text_body().await;
         assert!(
             html.contains(r#"<link rel="icon" href="/favicon.ico""#),
             "{path}"
@@ -132,14 +131,7 @@ async fn the_challenges_say_what_you_scored_and_when_the_toughies_open() {
         assert_eq!(mine["solved"], 0, "{mine}");
         assert!(mine["total"].as_i64().unwrap() > 0, "{mine}");
 
-        let html = client
-            .get(app.url("/challenges"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = client.get(app.url("/challenges")).text_body().await;
         assert!(html.contains("You played it: 0/"), "{html}");
         assert!(
             html.contains(&format!("Next chance: Monday {monday}")),
