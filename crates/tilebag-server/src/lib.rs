@@ -90,6 +90,10 @@ pub fn app(state: AppState) -> Router {
                 state.config.request_timeout,
             ))
             .layer(axum::middleware::from_fn(error::json_errors))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                routes::pages::error_pages,
+            ))
             .layer(CompressionLayer::new())
             .layer(PropagateRequestIdLayer::new(request_id.clone()))
             // Server errors log themselves with their detail (`internal error`, `storage

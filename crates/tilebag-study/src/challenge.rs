@@ -287,14 +287,22 @@ pub fn generate(
                     .map(String::as_str)
                     .collect::<Vec<_>>()
             };
-            let (sevens, eights) = (of(7), of(8));
-            if sevens.len() < 25 || eights.len() < 25 {
+            if !toughies_ready(most_missed) {
                 return Vec::new();
             }
+            let (sevens, eights) = (of(7), of(8));
             crate::questions(lexicon, sevens.into_iter().chain(eights)).unwrap_or_default()
         }
         Challenge::WordBuilder => word_builder(lexicon, &mut rng),
     }
+}
+
+/// Whether the most missed alphagrams of a week (see [`generate`]) are enough to draw the
+/// next week's toughies: 25 sevens and 25 eights.
+#[must_use]
+pub fn toughies_ready(most_missed: &[String]) -> bool {
+    let count = |len: usize| most_missed.iter().filter(|a| a.len() == len).count();
+    count(7) >= 25 && count(8) >= 25
 }
 
 /// A challenge's drawn questions as stored, so that every reader of a challenge plays the

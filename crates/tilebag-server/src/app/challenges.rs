@@ -100,10 +100,7 @@ pub async fn get_or_draw(
         return Ok(Some(found));
     }
     let most_missed = if challenge == Challenge::Toughies {
-        let (from, to) = (start - chrono::Days::new(7), start - chrono::Days::new(1));
-        app.store
-            .most_missed(lexicon.name(), &["today-7", "today-8"], from, to)
-            .await?
+        week_before(app, lexicon, start).await?
     } else {
         Vec::new()
     };
@@ -123,6 +120,20 @@ pub async fn get_or_draw(
         )
         .await?;
     Ok(Some(stored))
+}
+
+/// The alphagrams most missed in Today's Sevens and Eights the week before the toughies of
+/// the week starting on `start`, most missed first: what those toughies are drawn from.
+async fn week_before(
+    app: &App,
+    lexicon: &Lexicon,
+    start: NaiveDate,
+) -> Result<Vec<String>, ServiceError> {
+    let (from, to) = (start - chrono::Days::new(7), start - chrono::Days::new(1));
+    Ok(app
+        .store
+        .most_missed(lexicon.name(), &["today-7", "today-8"], from, to)
+        .await?)
 }
 
 /// Starts a wall on a challenge. A logged-in player's first attempt during the challenge's
@@ -163,7 +174,7 @@ pub async fn play(
 }
 
 /// A place on a leaderboard.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Standing {
     /// 1 for the best; equal results share a place.
     pub place: u32,
@@ -217,6 +228,23 @@ pub async fn standings(app: &App, challenge: ChallengeId) -> Result<Vec<Standing
         .collect())
 }
 
+/// A challenge as stored for a day, if it has been drawn (reads only).
+async fn stored_of(
+    app: &App,
+    lexicon: &Lexicon,
+    challenge: Challenge,
+    day: NaiveDate,
+) -> Result<Option<StoredChallenge>, ServiceError> {
+    Ok(app
+        .store
+        .challenge(
+            lexicon.name(),
+            &challenge.slug(),
+            challenge.period_start(day),
+        )
+        .await?)
+}
+
 /// The leaderboard of a challenge on a day (empty until someone plays).
 pub async fn leaderboard_of(
     app: &App,
@@ -224,15 +252,7 @@ pub async fn leaderboard_of(
     challenge: Challenge,
     day: NaiveDate,
 ) -> Result<Vec<Standing>, ServiceError> {
-    let stored = app
-        .store
-        .challenge(
-            lexicon.name(),
-            &challenge.slug(),
-            challenge.period_start(day),
-        )
-        .await?;
-    match stored {
+    match stored_of(app, lexicon, challenge, day).await? {
         Some(stored) => standings(app, stored.id).await,
         None => Ok(Vec::new()),
     }
@@ -247,6 +267,15 @@ pub struct ChallengeOut {
     pub title: String,
     /// Seconds to play.
     pub seconds: u32,
+    /// Whether it can be played on this day: not when the lexicon has no words of its
+    /// lengths, nor the toughies of a week without their data (they are drawn from the week
+    /// before's most missed sevens and eights, and need 25 of each).
+    pub playable: bool,
+    /// For toughies that cannot be played yet this week: the first day they may open
+    /// (`YYYY-MM-DD`, next Monday), if this week's sevens and eights are played enough.
+    pub opens: Option<String>,
+    /// The asking player's own place on its leaderboard, if they played it that day.
+    pub mine: Option<Standing>,
     /// Its leaderboard (empty until someone plays).
     pub leaderboard: Vec<Standing>,
 }
@@ -258,30 +287,81 @@ pub struct DayOut {
     pub day: String,
     /// Today, the last day that can be chosen.
     pub today: String,
+    /// Whether the day is today (a player's first attempt counts) or a past day (practice).
+    pub is_today: bool,
     /// The lexicon.
     pub lexicon: String,
     /// Its challenges.
     pub challenges: Vec<ChallengeOut>,
 }
 
-/// The challenges of a day with their leaderboards.
+/// Whether a challenge can be played on a day, and if not, from when it may be: the
+/// toughies wait for a week of played sevens and eights (reads only: nothing is drawn).
+async fn availability(
+    app: &App,
+    lexicon: &Lexicon,
+    challenge: Challenge,
+    day: NaiveDate,
+    stored: Option<&StoredChallenge>,
+) -> Result<(bool, Option<NaiveDate>), ServiceError> {
+    if stored.is_some() {
+        return Ok((true, None));
+    }
+    let has = |len: usize| !lexicon.alphagrams_of_length(len).is_empty();
+    let lengths = match challenge {
+        Challenge::Today(n) => has(usize::from(n)),
+        Challenge::BingoMarathon | Challenge::BlankBingos => has(7) && has(8),
+        Challenge::WordBuilder => has(6) || has(7) || has(8),
+        Challenge::Toughies => true,
+    };
+    if challenge != Challenge::Toughies || !lengths {
+        return Ok((lengths, None));
+    }
+    let start = challenge.period_start(day);
+    if tilebag_study::challenge::toughies_ready(&week_before(app, lexicon, start).await?) {
+        return Ok((true, None));
+    }
+    let current = start == challenge.period_start(today(app));
+    Ok((false, current.then(|| challenge.period_end(start))))
+}
+
+/// The challenges of a day with their leaderboards, whether each can be played, and
+/// the result in each of the player called `player`.
 pub async fn day_of_challenges(
     app: &App,
     lexicon: &Lexicon,
     day: NaiveDate,
+    player: Option<&str>,
 ) -> Result<DayOut, ServiceError> {
     let mut challenges = Vec::new();
     for challenge in Challenge::all() {
+        let stored = stored_of(app, lexicon, challenge, day).await?;
+        let leaderboard = match &stored {
+            Some(stored) => standings(app, stored.id).await?,
+            None => Vec::new(),
+        };
+        let (playable, opens) = availability(app, lexicon, challenge, day, stored.as_ref()).await?;
+        let mine = player.and_then(|name| {
+            leaderboard
+                .iter()
+                .find(|standing| standing.username == name)
+                .cloned()
+        });
         challenges.push(ChallengeOut {
             slug: challenge.slug(),
             title: challenge.title(),
             seconds: challenge.seconds(),
-            leaderboard: leaderboard_of(app, lexicon, challenge, day).await?,
+            playable,
+            opens: opens.map(|d| d.to_string()),
+            mine,
+            leaderboard,
         });
     }
+    let today = today(app);
     Ok(DayOut {
         day: day.to_string(),
-        today: today(app).to_string(),
+        today: today.to_string(),
+        is_today: day == today,
         lexicon: lexicon.name().to_owned(),
         challenges,
     })

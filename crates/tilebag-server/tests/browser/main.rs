@@ -3,5 +3,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod play;
+mod site;
 mod support;
 mod wall;

@@ -182,21 +182,23 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         .unwrap()
         .port();
     let (driver, client) = browser(port).await;
+    register(&client, &app, username).await;
+    Some((app, driver, client))
+}
+
+/// Registers `username` through the register page, in this browser, and waits for the menu
+/// to show the new player.
+pub async fn register(client: &Client, app: &common::TestApp, username: &str) {
     client.goto(&app.url("/register")).await.unwrap();
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("a long password")
-        .await
-        .unwrap();
+    for (id, value) in [("username", username), ("password", "a long password")] {
+        client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
     client
         .find(Locator::Css("form button[type=submit]"))
         .await
@@ -204,6 +206,5 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, "header nav", username).await;
-    Some((app, driver, client))
+    wait_for_text(client, "header nav", username).await;
 }

@@ -133,6 +133,8 @@ pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {
 pub trait SendJson {
     /// Sends the request and returns its body as JSON (panics if either fails).
     fn json_body(self) -> impl std::future::Future<Output = serde_json::Value> + Send;
+    /// Sends the request and returns its body as text (panics if either fails).
+    fn text_body(self) -> impl std::future::Future<Output = String> + Send;
 }
 
 impl SendJson for reqwest::RequestBuilder {
@@ -143,5 +145,14 @@ impl SendJson for reqwest::RequestBuilder {
             .json()
             .await
             .expect("JSON body")
+    }
+
+    async fn text_body(self) -> String {
+        self.send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text body")
     }
 }

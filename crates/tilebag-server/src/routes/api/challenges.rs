@@ -57,10 +57,13 @@ impl DayParams {
     responses((status = 200, body = DayOut), (status = 400, description = "malformed date"), (status = 403, description = "the day has not begun"), (status = 404, description = "unknown lexicon")))]
 pub async fn list(
     State(state): State<AppState>,
+    who: crate::auth::MaybeUser,
     AppQuery(params): AppQuery<DayParams>,
 ) -> Result<Response, AppError> {
     let (day, lexicon) = params.resolve(&state)?;
-    Ok(Json(challenges::day_of_challenges(&state.app, lexicon, day).await?).into_response())
+    let player = who.0.as_ref().map(|(_, user)| user.username.as_str());
+    let day = challenges::day_of_challenges(&state.app, lexicon, day, player).await?;
+    Ok(Json(day).into_response())
 }
 
 /// The challenge a slug names.

@@ -42,7 +42,8 @@ pub(crate) async fn list(
     } else {
         StatusCode::OK
     };
-    let day = challenges::day_of_challenges(&state.app, lexicon, day).await?;
+    let player = who.0.as_ref().map(|(_, user)| user.username.as_str());
+    let day = challenges::day_of_challenges(&state.app, lexicon, day, player).await?;
     let page = ChallengesPage {
         page: Page::new("Challenges", &who),
         lexicon: day.lexicon.clone(),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod challenges;
+mod errors;
 mod extract;
 pub mod walls;
 pub mod words;
@@ -12,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+pub use errors::{PageError, error_pages};
 pub use extract::{Form, Path};
 
 use crate::auth::MaybeUser;
@@ -67,58 +69,6 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    page: Page,
-    heading: String,
-    message: String,
-}
-
-/// An error shown as a page.
-#[derive(Debug)]
-pub struct PageError(pub AppError);
-
-impl From<AppError> for PageError {
-    fn from(error: AppError) -> PageError {
-        PageError(error)
-    }
-}
-
-impl From<crate::app::ServiceError> for PageError {
-    fn from(error: crate::app::ServiceError) -> PageError {
-        PageError(error.into())
-    }
-}
-
-impl From<tilebag_store::StoreError> for PageError {
-    fn from(error: tilebag_store::StoreError) -> PageError {
-        PageError(error.into())
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let heading = self
-            .0
-            .status
-            .canonical_reason()
-            .unwrap_or("Error")
-            .to_owned();
-        let page = Page::new(&heading, &MaybeUser(None));
-        let mut response = render(
-            self.0.status,
-            &ErrorPage {
-                page,
-                heading,
-                message: self.0.message.clone(),
-            },
-        );
-        self.0.mark(&mut response);
-        response
-    }
-}
-
 /// The static files, compiled in: name, content type, contents.
 const STATIC: [(&str, &str, &str); 5] = [
     (
@@ -167,6 +117,15 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
     }
 }
 
+/// The site's icon: a tile with a T on it.
+async fn favicon() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "image/x-icon"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+    ];
+    (headers, &include_bytes!("../../../static/favicon.ico")[..]).into_response()
+}
+
 /// The pages' routes.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -198,4 +157,6 @@ pub fn router() -> Router<AppState> {
         .route("/hall-of-fame", get(challenges::hall_of_fame))
         .route("/admin", get(challenges::admin))
         .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(favicon))
+        .fallback(errors::not_found)
 }
