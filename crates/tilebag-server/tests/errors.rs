@@ -191,7 +191,7 @@ async fn control_characters_are_refused_in_bodies_queries_paths_and_forms() {
         assert_eq!(page.status(), 400, "{backend}");
         let html = page.text().await.unwrap();
         assert!(
-            html.contains("username: control characters are not allowed"),
+            html.contains("Username: control characters are not allowed."),
             "{html}"
         );
         let info_page = get("/info/Q%00I").await.unwrap();
