@@ -412,6 +412,7 @@ pub fn decide(
                     .iter()
                     .map(|q| (q.question.alphagram.as_str(), q.is_missed())),
             );
+            study.finish_round();
         } else if let Action::Mark { question, .. } = action {
             let q = &loaded.round.questions[*question];
             study.record([(q.question.alphagram.as_str(), q.is_missed())]);
