@@ -25,6 +25,71 @@ pub struct WordOut<'a> {
     pub symbol: Option<&'static str>,
 }
 
+impl SearchOut<'_> {
+    /// The first result's position, counting from 1 (0 when the page is empty).
+    #[must_use]
+    pub fn first(&self) -> usize {
+        if self.alphagrams.is_empty() {
+            0
+        } else {
+            self.offset + 1
+        }
+    }
+
+    /// The last result's position, counting from 1.
+    #[must_use]
+    pub fn last(&self) -> usize {
+        self.offset + self.alphagrams.len()
+    }
+
+    /// `1–500 of 24,878 alphagrams`, or that none match.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let s = if self.total == 1 { "" } else { "s" };
+        if self.alphagrams.is_empty() {
+            format!(
+                "{} of {} alphagram{s}: nothing on this page",
+                thousands(self.offset),
+                thousands(self.total)
+            )
+        } else {
+            format!(
+                "{}–{} of {} alphagram{s}",
+                thousands(self.first()),
+                thousands(self.last()),
+                thousands(self.total)
+            )
+        }
+    }
+
+    /// Where the previous page starts, if there is one.
+    #[must_use]
+    pub fn previous(&self) -> Option<usize> {
+        (self.offset > 0).then(|| self.offset.saturating_sub(self.limit))
+    }
+
+    /// Where the next page starts, if there is one.
+    #[must_use]
+    pub fn next(&self) -> Option<usize> {
+        let next = self.offset.saturating_add(self.limit);
+        (self.limit > 0 && next < self.total).then_some(next)
+    }
+}
+
+/// `24878` as `24,878`.
+#[must_use]
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl<'a> WordOut<'a> {
     /// The view of a word; `compare` sets the symbol.
     pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> WordOut<'a> {
@@ -198,12 +263,19 @@ pub struct AnagramOut<'a> {
     pub words: Vec<&'a str>,
 }
 
-/// `search --json`.
+/// A page of search results (`search --json` has the same `lexicon` and `alphagrams`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOut<'a> {
     /// The lexicon's name.
     pub lexicon: &'a str,
-    /// Matching alphagrams in probability order.
+    /// How many alphagrams match in all.
+    pub total: usize,
+    /// How many matches were skipped before this page (the request's `offset`, default 0).
+    pub offset: usize,
+    /// The most this page holds (the request's `limit`, default 500, at most 10,000); the
+    /// next page starts at `offset + limit` while that is below `total`.
+    pub limit: usize,
+    /// This page's matching alphagrams in probability order.
     pub alphagrams: Vec<AlphagramOut<'a>>,
 }
 

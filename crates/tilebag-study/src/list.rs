@@ -241,7 +241,11 @@ mod tests {
         let abandoned = list.deal(Deal::Continue, 5);
         assert_eq!(list.seen, 5, "only the finished round is seen");
         assert!(!list.queue_done());
-        assert_eq!(list.deal(Deal::Continue, 5), abandoned, "resumes that round");
+        assert_eq!(
+            list.deal(Deal::Continue, 5),
+            abandoned,
+            "resumes that round"
+        );
         list.finish_round();
         assert_eq!(list.seen, 10);
         assert!(list.queue_done());

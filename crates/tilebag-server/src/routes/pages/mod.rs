@@ -120,7 +120,7 @@ impl IntoResponse for PageError {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 5] = [
+const STATIC: [(&str, &str, &str); 6] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -128,6 +128,7 @@ const STATIC: [(&str, &str, &str); 5] = [
         concat!(
             include_str!("../../../static/css/base.css"),
             include_str!("../../../static/css/words.css"),
+            include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
         ),
@@ -151,6 +152,11 @@ const STATIC: [(&str, &str, &str); 5] = [
         "lists.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/lists.js"),
+    ),
+    (
+        "search.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/search.js"),
     ),
 ];
 
