@@ -7,13 +7,19 @@ form.addEventListener('formdata', (event) => {
   }
 });
 
+// After the browser's own jump to #results: the field in error, else the results.
 const results = document.getElementById('results');
-if (results.childElementCount > 0) {
+const show = () => {
   const invalid = form.querySelector('[aria-invalid="true"]');
   if (invalid) {
-    invalid.focus();
+    invalid.scrollIntoView({ block: 'center' });
+    invalid.focus({ preventScroll: true });
   } else {
     results.scrollIntoView({ block: 'start' });
     results.focus({ preventScroll: true });
   }
+};
+if (results.childElementCount > 0) {
+  show();
+  if (document.readyState !== 'complete') window.addEventListener('load', show, { once: true });
 }

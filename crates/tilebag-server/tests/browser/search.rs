@@ -136,6 +136,15 @@ async fn search_pages_through_the_true_total_with_clean_links_and_results_in_vie
     .await;
     assert_eq!(beside, Value::Bool(true), "the error sits with its field");
     assert!(
+        in_view(&client, "vowels").await,
+        "the bad field is scrolled into view"
+    );
+    assert_eq!(
+        js(&client, "return document.activeElement.id").await,
+        Value::from("vowels"),
+        "and has the focus"
+    );
+    assert!(
         client.find(Locator::Id("length-error")).await.is_err(),
         "only the bad field is marked"
     );
