@@ -368,3 +368,45 @@ impl SearchForm {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_names_the_form_field_it_is_about() {
+        for (message, field) in [
+            ("length: `7x` is not a whole number", Some("length")),
+            ("not-pattern: unclosed `[`", Some("not_pattern")),
+            ("consists-of: `1` is not a letter", Some("consists_of")),
+            ("super: too many blanks", Some("super")),
+            ("limit: at most 1000 results per page", Some("limit")),
+            ("no lexicon is named `X`", None),
+            ("nonsense: about nothing", None),
+        ] {
+            assert_eq!(FieldError::of(message.into()).field, field, "{message}");
+        }
+    }
+
+    #[test]
+    fn every_field_shown_has_a_value_and_criteria_leave_out_the_page() {
+        let form = SearchForm {
+            length: Some("7".into()),
+            super_anagram: Some(" QZ ".into()),
+            limit: Some("20".into()),
+            offset: Some("40".into()),
+            probability: Some("  ".into()),
+            ..SearchForm::default()
+        };
+        assert_eq!(form.value("super"), " QZ ");
+        assert_eq!(form.value("limit"), "20");
+        assert_eq!(form.criteria(), [("length", "7"), ("super", "QZ")]);
+        for (_, fields) in GROUPS {
+            for field in fields {
+                let probe: SearchForm =
+                    serde_urlencoded::from_str(&format!("{}=x", field.name)).expect("a form field");
+                assert_eq!(probe.value(field.name), "x", "{}", field.name);
+            }
+        }
+    }
+}

@@ -46,10 +46,11 @@ impl SearchOut<'_> {
     #[must_use]
     pub fn summary(&self) -> String {
         let s = if self.total == 1 { "" } else { "s" };
-        if self.alphagrams.is_empty() {
+        if self.total == 0 {
+            "No alphagrams match".to_owned()
+        } else if self.alphagrams.is_empty() {
             format!(
-                "{} of {} alphagram{s}: nothing on this page",
-                thousands(self.offset),
+                "{} alphagram{s} match; this page starts past them",
                 thousands(self.total)
             )
         } else {
@@ -310,4 +311,63 @@ pub struct LexiconOut<'a> {
     pub alphagrams: usize,
     /// Whether it has definitions.
     pub definitions: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(total: usize, offset: usize, limit: usize, shown: usize) -> SearchOut<'static> {
+        SearchOut {
+            lexicon: "L",
+            total,
+            offset,
+            limit,
+            alphagrams: (0..shown)
+                .map(|_| AlphagramOut {
+                    alphagram: "AB".into(),
+                    probability: 1,
+                    combinations: 1,
+                    words: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn pages_say_where_they_are_and_where_the_others_start() {
+        let first = page(24_878, 0, 500, 500);
+        assert_eq!(first.summary(), "1–500 of 24,878 alphagrams");
+        assert_eq!((first.previous(), first.next()), (None, Some(500)));
+        let last = page(24_878, 24_500, 500, 378);
+        assert_eq!(last.summary(), "24,501–24,878 of 24,878 alphagrams");
+        assert_eq!((last.previous(), last.next()), (Some(24_000), None));
+        let odd = page(1_000, 300, 500, 500);
+        assert_eq!((odd.previous(), odd.next()), (Some(0), Some(800)));
+        assert_eq!(page(1, 0, 500, 1).summary(), "1–1 of 1 alphagram");
+        assert_eq!(page(0, 0, 500, 0).next(), None);
+        assert_eq!(page(0, 0, 500, 0).summary(), "No alphagrams match");
+        assert_eq!(
+            page(10, 20, 500, 0).summary(),
+            "10 alphagrams match; this page starts past them"
+        );
+        assert_eq!(
+            page(0, 0, 0, 0).next(),
+            None,
+            "a page of none does not loop"
+        );
+    }
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (24_878, "24,878"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
+    }
 }
