@@ -99,6 +99,12 @@ async fn search_pages_through_the_true_total_with_clean_links_and_results_in_vie
         "the results are scrolled into view"
     );
     look(&client, "search-results").await;
+    wait_for_text(
+        &client,
+        "#results",
+        "A wall holds at most 1,000 alphagrams for a guest",
+    )
+    .await;
 
     click(&client, "a[rel=next]").await;
     wait_for_text(

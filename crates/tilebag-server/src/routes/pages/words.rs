@@ -221,6 +221,9 @@ struct SearchPage<'a> {
     message: String,
     criteria: Vec<(&'static str, String)>,
     total: String,
+    /// Most alphagrams this player's wall holds, and whether more would be after logging in.
+    wall_limit: usize,
+    guest: bool,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -270,6 +273,12 @@ pub(crate) async fn search(
     let page = Page::new("Search", &who);
     let lexicons = lexicon_names(&state);
     let all = state.app.lexicons.clone();
+    let guest = who.0.is_none();
+    let wall_limit = if guest {
+        state.app.rules.guest_max_questions
+    } else {
+        crate::app::walls::MAX_QUESTIONS
+    };
     // A search may find thousands of alphagrams: it is heavy work, off the async threads.
     let made = state
         .heavy
@@ -295,6 +304,8 @@ pub(crate) async fn search(
                 total: results
                     .as_ref()
                     .map_or_else(String::new, |r| thousands(r.total)),
+                wall_limit,
+                guest,
                 previous: results
                     .as_ref()
                     .and_then(SearchOut::previous)
