@@ -18,6 +18,7 @@ pub mod limits;
 pub mod metrics;
 pub mod password;
 pub mod player;
+pub mod ready_made;
 pub mod routes;
 pub mod search_form;
 pub mod settings;

@@ -23,9 +23,9 @@ pub struct SearchForm {
     pub length: Option<String>,
     /// Probability rank range within the length.
     pub probability: Option<String>,
-    /// Keep at most this many results (after all other criteria).
+    /// Alphagrams per page: at most this many [default: 500; at most 10,000 through the API].
     pub limit: Option<String>,
-    /// Skip this many results first.
+    /// Skip this many matches first (the page's start) [default: 0].
     pub offset: Option<String>,
     /// Number of anagrams per alphagram (range).
     pub anagrams: Option<String>,
@@ -118,7 +118,204 @@ fn yes_no(
     }
 }
 
+/// One input of the search form as the pages show it: its name (as in the query string),
+/// label, example and kind (`text`, `yes_no`, `side` or `list`).
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The query-string name.
+    pub name: &'static str,
+    /// What the page calls it.
+    pub label: &'static str,
+    /// An example value.
+    pub hint: &'static str,
+    /// How it is entered.
+    pub kind: &'static str,
+}
+
+impl Field {
+    /// The choices of a `yes_no` or `side` field: value and label.
+    #[must_use]
+    pub fn choices(&self) -> &'static [(&'static str, &'static str)] {
+        match self.kind {
+            "yes_no" => &YES_NO,
+            "side" => &SIDES,
+            _ => &[],
+        }
+    }
+}
+
+const fn text(name: &'static str, label: &'static str, hint: &'static str) -> Field {
+    Field {
+        name,
+        label,
+        hint,
+        kind: "text",
+    }
+}
+
+const fn choice(name: &'static str, label: &'static str, kind: &'static str) -> Field {
+    Field {
+        name,
+        label,
+        hint: "",
+        kind,
+    }
+}
+
+/// A fieldset: its legend and inputs.
+pub type Group = (&'static str, &'static [Field]);
+
+/// Every criterion, grouped as the search and new-wall forms show them (the page size,
+/// `limit` and `offset`, is apart).
+pub const GROUPS: [Group; 3] = [
+    (
+        "Letters and probability",
+        &[
+            text("length", "Length", "7 or 7-8"),
+            text("probability", "Probability", "1-500"),
+            text("anagrams", "Anagrams", "2-"),
+            text("points", "Points", "10-"),
+            text("vowels", "Vowels", "1-2"),
+            text("distinct", "Different letters", "5-"),
+        ],
+    ),
+    (
+        "Tiles",
+        &[
+            text("anagram", "Anagram of", "RETINA??"),
+            text("build", "Build from", "AEINRST"),
+            text("super", "Contains all of", "QZ"),
+            text("includes", "Includes letters", "JX"),
+            text("not_includes", "Lacks one of", "S"),
+            text("consists_of", "Only letters", "AEIOULNRST"),
+        ],
+    ),
+    (
+        "Spelling, hooks, definitions, lexicons",
+        &[
+            text("pattern", "Pattern", "*ING"),
+            text("not_pattern", "Not pattern", "*S"),
+            choice("front_hook", "Takes a front hook", "yes_no"),
+            choice("back_hook", "Takes a back hook", "yes_no"),
+            text("front_hooks", "Front hooks include", "S"),
+            text("not_front_hooks", "Front hooks lack one of", ""),
+            text("back_hooks", "Back hooks include", "S"),
+            text("not_back_hooks", "Back hooks lack one of", ""),
+            choice("inner_hook", "Inner hook", "side"),
+            choice("no_inner_hook", "No inner hook", "side"),
+            text("definition", "Definition contains", "bird"),
+            text("not_definition", "Definition lacks", ""),
+            text("in_lexicon", "Also in lexicon", ""),
+            text("not_in_lexicon", "Not in lexicon", ""),
+            text("compare", "Mark with # words missing from lexicon", ""),
+            choice("in_list", "In this list", "list"),
+        ],
+    ),
+];
+
+/// The choices of a `yes_no` field: value and label.
+const YES_NO: [(&str, &str); 3] = [("", "either"), ("yes", "yes"), ("no", "no")];
+/// The choices of a `side` field: value and label.
+const SIDES: [(&str, &str); 4] = [
+    ("", "—"),
+    ("front", "front"),
+    ("back", "back"),
+    ("either", "either end"),
+];
+
+/// A criterion the form could not read: which field, and why.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The field's query-string name, when the error is about one field.
+    pub field: Option<&'static str>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FieldError {
+    /// The error of a search, with the field its message names (`length: ...`,
+    /// `not-pattern: ...`).
+    #[must_use]
+    pub fn of(message: String) -> FieldError {
+        let named = message
+            .split_once(':')
+            .map(|(field, _)| field.trim().replace('-', "_"));
+        let field = named.and_then(|named| {
+            ["lexicon", "limit", "offset"]
+                .into_iter()
+                .chain(
+                    GROUPS
+                        .iter()
+                        .flat_map(|(_, fields)| fields.iter().map(|f| f.name)),
+                )
+                .find(|name| *name == named)
+        });
+        FieldError { field, message }
+    }
+
+    /// Whether this is the error of `field`.
+    #[must_use]
+    pub fn is(&self, field: &str) -> bool {
+        self.field == Some(field)
+    }
+}
+
 impl SearchForm {
+    /// A field's value by its query-string name (empty when not given or unknown).
+    #[must_use]
+    pub fn value(&self, name: &str) -> &str {
+        let field = match name {
+            "lexicon" => &self.lexicon,
+            "length" => &self.length,
+            "probability" => &self.probability,
+            "limit" => &self.limit,
+            "offset" => &self.offset,
+            "anagrams" => &self.anagrams,
+            "points" => &self.points,
+            "vowels" => &self.vowels,
+            "distinct" => &self.distinct,
+            "anagram" => &self.anagram,
+            "build" => &self.build,
+            "super" => &self.super_anagram,
+            "pattern" => &self.pattern,
+            "not_pattern" => &self.not_pattern,
+            "includes" => &self.includes,
+            "not_includes" => &self.not_includes,
+            "consists_of" => &self.consists_of,
+            "front_hook" => &self.front_hook,
+            "back_hook" => &self.back_hook,
+            "front_hooks" => &self.front_hooks,
+            "not_front_hooks" => &self.not_front_hooks,
+            "back_hooks" => &self.back_hooks,
+            "not_back_hooks" => &self.not_back_hooks,
+            "inner_hook" => &self.inner_hook,
+            "no_inner_hook" => &self.no_inner_hook,
+            "definition" => &self.definition,
+            "not_definition" => &self.not_definition,
+            "in_lexicon" => &self.in_lexicon,
+            "not_in_lexicon" => &self.not_in_lexicon,
+            "in_list" => &self.in_list,
+            "compare" => &self.compare,
+            _ => &None,
+        };
+        field.as_deref().unwrap_or("")
+    }
+
+    /// The criteria given (not the page: no `limit` or `offset`), as name and value in form
+    /// order, for links and hidden inputs that carry a search elsewhere.
+    #[must_use]
+    pub fn criteria(&self) -> Vec<(&'static str, &str)> {
+        std::iter::once("lexicon")
+            .chain(
+                GROUPS
+                    .iter()
+                    .flat_map(|(_, fields)| fields.iter().map(|f| f.name)),
+            )
+            .map(|name| (name, self.value(name).trim()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect()
+    }
+
     /// Whether no criterion is given (the page then shows only the form).
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -169,5 +366,47 @@ impl SearchForm {
                     .collect()
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_names_the_form_field_it_is_about() {
+        for (message, field) in [
+            ("length: `7x` is not a whole number", Some("length")),
+            ("not-pattern: unclosed `[`", Some("not_pattern")),
+            ("consists-of: `1` is not a letter", Some("consists_of")),
+            ("super: too many blanks", Some("super")),
+            ("limit: at most 1000 results per page", Some("limit")),
+            ("no lexicon is named `X`", None),
+            ("nonsense: about nothing", None),
+        ] {
+            assert_eq!(FieldError::of(message.into()).field, field, "{message}");
+        }
+    }
+
+    #[test]
+    fn every_field_shown_has_a_value_and_criteria_leave_out_the_page() {
+        let form = SearchForm {
+            length: Some("7".into()),
+            super_anagram: Some(" QZ ".into()),
+            limit: Some("20".into()),
+            offset: Some("40".into()),
+            probability: Some("  ".into()),
+            ..SearchForm::default()
+        };
+        assert_eq!(form.value("super"), " QZ ");
+        assert_eq!(form.value("limit"), "20");
+        assert_eq!(form.criteria(), [("length", "7"), ("super", "QZ")]);
+        for (_, fields) in GROUPS {
+            for field in fields {
+                let probe: SearchForm =
+                    serde_urlencoded::from_str(&format!("{}=x", field.name)).expect("a form field");
+                assert_eq!(probe.value(field.name), "x", "{}", field.name);
+            }
+        }
     }
 }

@@ -8,8 +8,12 @@ use crate::search_form::SearchForm;
 use crate::state::Lexicons;
 use crate::views::{AlphagramOut, AnagramOut, InfoOut, JudgeOut, SearchOut, Verdict};
 
-/// Most alphagrams one search answers; more are reached with `offset`.
+/// Most alphagrams one search answers through the API; more are reached with `offset`.
 pub const MAX_RESULTS: usize = 10_000;
+/// Most alphagrams one search page shows.
+pub const MAX_PAGE: usize = 1_000;
+/// Alphagrams per page (and per API answer) unless `limit` says otherwise.
+pub const PAGE: usize = 500;
 
 /// Anagram, build or super-anagram.
 pub fn anagram<'a>(
@@ -75,36 +79,45 @@ pub fn info<'a>(
     Ok(InfoOut::new(&lexicon.word(id), compare))
 }
 
-/// Runs a search form.
+/// Runs a search form: the page of results `offset` and `limit` ask for (the first
+/// [`PAGE`] by default, at most `max_page`), with the total found.
 pub fn search<'a>(
     lexicons: &'a Lexicons,
     form: &SearchForm,
+    max_page: usize,
 ) -> Result<SearchOut<'a>, ServiceError> {
     let lexicon = lexicons.pick(form.lexicon.as_deref())?;
     let mut spec = form.spec()?;
-    match spec.limit {
-        Some(limit) if limit > MAX_RESULTS => {
-            return Err(ServiceError::invalid(format!(
-                "limit: at most {MAX_RESULTS} results per request; page through more with offset"
-            )));
-        }
-        None => spec.limit = Some(MAX_RESULTS),
-        Some(_) => {}
+    let limit = spec.limit.unwrap_or(PAGE.min(max_page));
+    if limit > max_page {
+        return Err(ServiceError::invalid(format!(
+            "limit: at most {max_page} results per page; page through more with offset"
+        )));
     }
+    let offset = spec.offset.unwrap_or(0);
+    (spec.limit, spec.offset) = (None, None);
     let query = spec.to_query(|name| lexicons.get(name))?;
     let compare = form
         .compare
         .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(|name| lexicons.pick(Some(name)))
-        .transpose()?;
-    let alphagrams = lexicon
-        .search(&query)
-        .into_iter()
-        .map(|id| AlphagramOut::new(&lexicon.alphagram(id), compare))
+        .filter(|c| !c.trim().is_empty())
+        .map(|name| lexicons.pick(Some(name.trim())))
+        .transpose()
+        .map_err(|e| ServiceError::invalid(format!("compare: {e}")))?;
+    // Every match's id (four bytes each, at most the lexicon's alphagrams) gives the total;
+    // only the page's alphagrams are made into answers.
+    let found = lexicon.search(&query);
+    let alphagrams = found
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&id| AlphagramOut::new(&lexicon.alphagram(id), compare))
         .collect();
     Ok(SearchOut {
         lexicon: lexicon.name(),
+        total: found.len(),
+        offset,
+        limit,
         alphagrams,
     })
 }

@@ -25,6 +25,72 @@ pub struct WordOut<'a> {
     pub symbol: Option<&'static str>,
 }
 
+impl SearchOut<'_> {
+    /// The first result's position, counting from 1 (0 when the page is empty).
+    #[must_use]
+    pub fn first(&self) -> usize {
+        if self.alphagrams.is_empty() {
+            0
+        } else {
+            self.offset + 1
+        }
+    }
+
+    /// The last result's position, counting from 1.
+    #[must_use]
+    pub fn last(&self) -> usize {
+        self.offset + self.alphagrams.len()
+    }
+
+    /// `1–500 of 24,878 alphagrams`, or that none match.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let s = if self.total == 1 { "" } else { "s" };
+        if self.total == 0 {
+            "No alphagrams match".to_owned()
+        } else if self.alphagrams.is_empty() {
+            format!(
+                "{} alphagram{s} match; this page starts past them",
+                thousands(self.total)
+            )
+        } else {
+            format!(
+                "{}–{} of {} alphagram{s}",
+                thousands(self.first()),
+                thousands(self.last()),
+                thousands(self.total)
+            )
+        }
+    }
+
+    /// Where the previous page starts, if there is one.
+    #[must_use]
+    pub fn previous(&self) -> Option<usize> {
+        (self.offset > 0).then(|| self.offset.saturating_sub(self.limit))
+    }
+
+    /// Where the next page starts, if there is one.
+    #[must_use]
+    pub fn next(&self) -> Option<usize> {
+        let next = self.offset.saturating_add(self.limit);
+        (self.limit > 0 && next < self.total).then_some(next)
+    }
+}
+
+/// `24878` as `24,878`.
+#[must_use]
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl<'a> WordOut<'a> {
     /// The view of a word; `compare` sets the symbol.
     pub fn new(word: &Word<'a>, compare: Option<&Lexicon>) -> WordOut<'a> {
@@ -198,12 +264,19 @@ pub struct AnagramOut<'a> {
     pub words: Vec<&'a str>,
 }
 
-/// `search --json`.
+/// A page of search results (`search --json` has the same `lexicon` and `alphagrams`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOut<'a> {
     /// The lexicon's name.
     pub lexicon: &'a str,
-    /// Matching alphagrams in probability order.
+    /// How many alphagrams match in all.
+    pub total: usize,
+    /// How many matches were skipped before this page (the request's `offset`, default 0).
+    pub offset: usize,
+    /// The most this page holds (the request's `limit`, default 500, at most 10,000); the
+    /// next page starts at `offset + limit` while that is below `total`.
+    pub limit: usize,
+    /// This page's matching alphagrams in probability order.
     pub alphagrams: Vec<AlphagramOut<'a>>,
 }
 
@@ -238,4 +311,63 @@ pub struct LexiconOut<'a> {
     pub alphagrams: usize,
     /// Whether it has definitions.
     pub definitions: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(total: usize, offset: usize, limit: usize, shown: usize) -> SearchOut<'static> {
+        SearchOut {
+            lexicon: "L",
+            total,
+            offset,
+            limit,
+            alphagrams: (0..shown)
+                .map(|_| AlphagramOut {
+                    alphagram: "AB".into(),
+                    probability: 1,
+                    combinations: 1,
+                    words: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn pages_say_where_they_are_and_where_the_others_start() {
+        let first = page(24_878, 0, 500, 500);
+        assert_eq!(first.summary(), "1–500 of 24,878 alphagrams");
+        assert_eq!((first.previous(), first.next()), (None, Some(500)));
+        let last = page(24_878, 24_500, 500, 378);
+        assert_eq!(last.summary(), "24,501–24,878 of 24,878 alphagrams");
+        assert_eq!((last.previous(), last.next()), (Some(24_000), None));
+        let odd = page(1_000, 300, 500, 500);
+        assert_eq!((odd.previous(), odd.next()), (Some(0), Some(800)));
+        assert_eq!(page(1, 0, 500, 1).summary(), "1–1 of 1 alphagram");
+        assert_eq!(page(0, 0, 500, 0).next(), None);
+        assert_eq!(page(0, 0, 500, 0).summary(), "No alphagrams match");
+        assert_eq!(
+            page(10, 20, 500, 0).summary(),
+            "10 alphagrams match; this page starts past them"
+        );
+        assert_eq!(
+            page(0, 0, 0, 0).next(),
+            None,
+            "a page of none does not loop"
+        );
+    }
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (24_878, "24,878"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
+    }
 }

@@ -242,7 +242,8 @@ async fn saved_lists_autosave_continue_export_and_stay_private() {
         let list_id = list["id"].as_i64().unwrap();
         assert_eq!(
             (list["questions"].as_i64(), list["seen"].as_i64()),
-            (Some(20), Some(10))
+            (Some(20), Some(0)),
+            "the round being played is not seen until it is finished"
         );
         let taken = post(
             format!("/api/v1/walls/{id}/save"),
@@ -268,6 +269,7 @@ async fn saved_lists_autosave_continue_export_and_stay_private() {
             "{backend}: autosaved after the round"
         );
         assert_eq!(lists[0]["first_missed"], 10);
+        assert_eq!(lists[0]["seen"], 10, "{backend}: seen once the round ended");
 
         let continued: Value = post(
             format!("/api/v1/lists/{list_id}/walls"),

@@ -206,15 +206,43 @@ impl Document for Round {
     }
 }
 
-/// Version 1: version 0's fields plus `"v"`.
+/// Version 1: version 0's fields plus `"v"`. Version 2 adds `unfinished` and `round` (what
+/// was dealt but not finished); a version 1 list has none unfinished.
 impl Document for StudyList {
     const KIND: &'static str = "list";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+
+    fn upgrade(from: u32, value: Value) -> Result<Value, DocumentError> {
+        match (from, value) {
+            (0, value) => Ok(value),
+            (1, Value::Object(mut fields)) => {
+                fields.insert("unfinished".into(), Value::Array(Vec::new()));
+                fields.insert("round".into(), Value::from(0));
+                Ok(Value::Object(fields))
+            }
+            (1, other) => Err(DocumentError::Malformed {
+                kind: Self::KIND,
+                version: 1,
+                detail: format!("expected an object, found {}", type_name(&other)),
+            }),
+            (from, _) => Err(DocumentError::NoUpgrade {
+                kind: Self::KIND,
+                from,
+            }),
+        }
+    }
 
     /// Every index names an alphagram and the dealt part lies within the queue (dealing
     /// indexes by both).
     fn check(&self) -> Result<(), String> {
         let len = self.alphagrams.len();
+        if self.round > self.unfinished.len() {
+            return Err(format!(
+                "a round of {} among {} unfinished",
+                self.round,
+                self.unfinished.len()
+            ));
+        }
         if self.next > self.queue.len() {
             return Err(format!(
                 "{} dealt from a queue of {}",
@@ -226,7 +254,8 @@ impl Document for StudyList {
             .queue
             .iter()
             .chain(&self.missed)
-            .chain(&self.first_missed);
+            .chain(&self.first_missed)
+            .chain(&self.unfinished);
         match indexes.copied().find(|&i| i as usize >= len) {
             Some(i) => Err(format!("index {i} in a list of {len} alphagrams")),
             None => Ok(()),

@@ -4,6 +4,10 @@
 //! first queue is the whole list: misses during that first full pass are the list's
 //! *first-missed* set, kept until the list is deleted. Later queues are the first-missed
 //! set, the currently missed set, or the whole list again (start over).
+//!
+//! An alphagram counts as *seen* once the round it was dealt in is finished, not when it is
+//! dealt: a round dealt and then abandoned is *unfinished*, and `Continue` deals it again
+//! before going on with the queue, so nothing is skipped.
 
 use std::collections::BTreeSet;
 
@@ -42,8 +46,15 @@ pub struct StudyList {
     pub missed: BTreeSet<u32>,
     /// Missed during the first full pass.
     pub first_missed: BTreeSet<u32>,
-    /// Dealt at least once.
+    /// Of the first pass, how many were dealt in a round that was then finished.
     pub seen: usize,
+    /// Dealt from the queue but not finished yet, in deal order; the first `round` of them
+    /// are the latest round's.
+    #[serde(default)]
+    pub unfinished: Vec<u32>,
+    /// How many of `unfinished` (from its start) the latest round dealt.
+    #[serde(default)]
+    pub round: usize,
 }
 
 impl StudyList {
@@ -61,6 +72,8 @@ impl StudyList {
             missed: BTreeSet::new(),
             first_missed: BTreeSet::new(),
             seen: 0,
+            unfinished: Vec::new(),
+            round: 0,
         }
     }
 
@@ -77,23 +90,25 @@ impl StudyList {
             missed: BTreeSet::new(),
             first_missed: BTreeSet::new(),
             seen: 0,
+            unfinished: Vec::new(),
+            round: 0,
         }
     }
 
-    /// Whether the first full pass is over.
+    /// Whether the first full pass is over: all dealt and every round of it finished.
     #[must_use]
     pub fn first_pass_done(&self) -> bool {
-        !self.first_pass || self.next >= self.queue.len()
+        !self.first_pass || self.queue_done()
     }
 
-    /// Whether the current queue has been dealt completely.
+    /// Whether the current queue has been dealt completely and every round of it finished.
     #[must_use]
     pub fn queue_done(&self) -> bool {
-        self.next >= self.queue.len()
+        self.next >= self.queue.len() && self.unfinished.is_empty()
     }
 
     /// Starts a new queue (for `Continue`, keeps the current one), then deals up to
-    /// `count` alphagrams from it.
+    /// `count` alphagrams: the unfinished ones first, then the queue's next.
     pub fn deal(&mut self, deal: Deal, count: usize) -> Vec<String> {
         let in_order = |set: &BTreeSet<u32>| -> Vec<u32> { set.iter().copied().collect() };
         match deal {
@@ -105,23 +120,39 @@ impl StudyList {
                 self.requeue((0..self.alphagrams.len() as u32).collect());
             }
         }
-        let end = self.next.saturating_add(count).min(self.queue.len());
-        let dealt: Vec<String> = self.queue[self.next..end]
+        let again = count.min(self.unfinished.len());
+        let end = self
+            .next
+            .saturating_add(count - again)
+            .min(self.queue.len());
+        let fresh = &self.queue[self.next..end];
+        // The round's alphagrams go first in `unfinished`; the rest of the unfinished wait.
+        let later = self.unfinished.split_off(again);
+        self.unfinished.extend_from_slice(fresh);
+        self.unfinished.extend(later);
+        self.round = again + fresh.len();
+        self.next = end;
+        self.unfinished[..self.round]
             .iter()
             .map(|&i| self.alphagrams[i as usize].clone())
-            .collect();
-        self.next = end;
+            .collect()
+    }
+
+    /// The latest round is finished: its alphagrams are seen (in the first pass) and no
+    /// longer dealt again.
+    pub fn finish_round(&mut self) {
+        let round = self.round.min(self.unfinished.len());
+        self.unfinished.drain(..round);
         if self.first_pass {
-            self.seen = self.seen.max(end);
+            self.seen = self.seen.saturating_add(round).min(self.alphagrams.len());
         }
-        dealt
+        self.round = 0;
     }
 
     fn requeue(&mut self, queue: Vec<u32>) {
-        if self.first_pass {
-            self.first_pass = false;
-            self.seen = self.alphagrams.len().min(self.seen.max(self.next));
-        }
+        self.first_pass = false;
+        self.unfinished.clear();
+        self.round = 0;
         self.queue = queue;
         self.next = 0;
     }
@@ -175,13 +206,20 @@ mod tests {
         assert_ne!(a.alphagrams, sorted, "shuffled");
     }
 
+    /// Deals a round and finishes it.
+    fn play(list: &mut StudyList, count: usize) -> Vec<String> {
+        let round = list.deal(Deal::Continue, count);
+        list.finish_round();
+        round
+    }
+
     #[test]
     fn continuing_deals_the_list_in_rounds() {
         let mut list = list();
-        let first = list.deal(Deal::Continue, 4);
+        let first = play(&mut list, 4);
         assert_eq!(first, list.alphagrams[..4]);
-        assert_eq!(list.deal(Deal::Continue, 4), list.alphagrams[4..8]);
-        assert_eq!(list.deal(Deal::Continue, 4), list.alphagrams[8..]);
+        assert_eq!(play(&mut list, 4), list.alphagrams[4..8]);
+        assert_eq!(play(&mut list, 4), list.alphagrams[8..]);
         assert!(list.queue_done() && list.first_pass_done());
         assert!(list.deal(Deal::Continue, 4).is_empty());
         assert_eq!(list.seen, 10);
@@ -190,18 +228,47 @@ mod tests {
     #[test]
     fn dealing_a_count_near_usize_max_does_not_overflow() {
         let mut list = list();
-        list.deal(Deal::Continue, 3);
-        assert_eq!(list.deal(Deal::Continue, usize::MAX), list.alphagrams[3..]);
+        play(&mut list, 3);
+        assert_eq!(play(&mut list, usize::MAX), list.alphagrams[3..]);
         assert!(list.queue_done());
         assert!(list.deal(Deal::Continue, usize::MAX).is_empty());
     }
 
     #[test]
+    fn an_abandoned_round_is_not_seen_and_continue_deals_it_again() {
+        let mut list = list();
+        play(&mut list, 5);
+        let abandoned = list.deal(Deal::Continue, 5);
+        assert_eq!(list.seen, 5, "only the finished round is seen");
+        assert!(!list.queue_done());
+        assert_eq!(
+            list.deal(Deal::Continue, 5),
+            abandoned,
+            "resumes that round"
+        );
+        list.finish_round();
+        assert_eq!(list.seen, 10);
+        assert!(list.queue_done());
+    }
+
+    #[test]
+    fn a_smaller_round_deals_the_unfinished_first_and_keeps_the_rest() {
+        let mut list = list();
+        let abandoned = list.deal(Deal::Continue, 6);
+        assert_eq!(play(&mut list, 4), abandoned[..4]);
+        assert_eq!(list.seen, 4);
+        let next = play(&mut list, 4);
+        assert_eq!(next[..2], abandoned[4..]);
+        assert_eq!(next[2..], list.alphagrams[6..8]);
+        assert_eq!(list.seen, 8);
+    }
+
+    #[test]
     fn first_missed_keeps_the_first_pass_misses_only() {
         let mut list = list();
-        let round = list.deal(Deal::Continue, 5);
+        let round = play(&mut list, 5);
         list.record(round.iter().enumerate().map(|(i, a)| (a.as_str(), i < 2)));
-        let round = list.deal(Deal::Continue, 5);
+        let round = play(&mut list, 5);
         list.record(round.iter().map(|a| (a.as_str(), a == &round[0])));
         assert_eq!(list.first_missed.len(), 3);
         assert_eq!(list.missed, list.first_missed);
@@ -222,7 +289,7 @@ mod tests {
     #[test]
     fn starting_over_forgets_misses_but_not_first_misses() {
         let mut list = list();
-        let round = list.deal(Deal::Continue, 3);
+        let round = play(&mut list, 3);
         list.record(round.iter().map(|a| (a.as_str(), true)));
         assert_eq!(list.deal(Deal::StartOver, 3), list.alphagrams[..3]);
         assert!(list.missed.is_empty());

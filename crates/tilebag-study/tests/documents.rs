@@ -17,6 +17,7 @@ const ROUND_RUNNING: &str = include_str!("fixtures/round-running.json");
 const ROUND_ENDED: &str = include_str!("fixtures/round-ended.json");
 const LIST_FIRST_PASS: &str = include_str!("fixtures/list-first-pass.json");
 const LIST_RETRYING: &str = include_str!("fixtures/list-retrying.json");
+const LIST_V1: &str = include_str!("fixtures/list-v1.json");
 const DRAW_TODAY: &str = include_str!("fixtures/challenge-draw.json");
 const DRAW_BUILDER: &str = include_str!("fixtures/challenge-draw-word-builder.json");
 
@@ -153,6 +154,22 @@ fn a_version_0_list_in_its_first_pass_reads_value_for_value() {
 }
 
 #[test]
+fn a_version_1_list_has_nothing_unfinished_and_continues_where_it_stopped() {
+    let mut list: StudyList = decode(LIST_V1).expect("fixture");
+    assert_eq!(list.next, 5);
+    assert_eq!(list.seen, 5);
+    assert!(list.unfinished.is_empty());
+    assert_eq!(list.round, 0);
+    assert_eq!(
+        list.deal(Deal::Continue, 5),
+        strings(&FIXTURE_ALPHAGRAMS[5..10])
+    );
+    assert_eq!(list.seen, 5, "dealt is not seen");
+    list.finish_round();
+    assert_eq!(list.seen, 10);
+}
+
+#[test]
 fn a_version_0_list_retrying_its_misses_reads_value_for_value() {
     let mut list: StudyList = decode(LIST_RETRYING).expect("fixture");
     assert_eq!(list.alphagrams, strings(&FIXTURE_ALPHAGRAMS));
@@ -197,7 +214,8 @@ fn a_version_0_challenge_draw_is_a_bare_array_and_reads_value_for_value() {
     assert!(rack.answers.contains(&"GRIMED".to_owned()));
 }
 
-/// Version 1 is version 0 with `"v": 1` (the draw: its array under `"questions"`).
+/// Version 1 is version 0 with `"v": 1` (the draw: its array under `"questions"`); a list's
+/// version 2 adds nothing unfinished.
 #[test]
 fn version_1_is_version_0_with_v() {
     fn check<T: Document>(fixture: &str, expected: &Value) {
@@ -216,7 +234,13 @@ fn version_1_is_version_0_with_v() {
         check::<Round>(fixture, &with_v(fixture));
     }
     for fixture in [LIST_FIRST_PASS, LIST_RETRYING] {
-        check::<StudyList>(fixture, &with_v(fixture));
+        let mut expected = with_v(fixture);
+        let fields = expected.as_object_mut().unwrap();
+        fields.insert("v".into(), Value::from(2));
+        fields.insert("unfinished".into(), Value::Array(Vec::new()));
+        fields.insert("round".into(), Value::from(0));
+        check::<StudyList>(fixture, &expected);
+        check::<StudyList>(&with_v(fixture).to_string(), &expected);
     }
     for fixture in [DRAW_TODAY, DRAW_BUILDER] {
         let questions: Value = serde_json::from_str(fixture).unwrap();
@@ -229,7 +253,8 @@ fn version_1_is_version_0_with_v() {
 
 fn round_trips<T: Document + PartialEq + std::fmt::Debug>(doc: &T) {
     let text = encode(doc);
-    assert!(text.starts_with(r#"{"v":1,"#), "{text}");
+    let v = format!(r#"{{"v":{},"#, T::VERSION);
+    assert!(text.starts_with(&v), "{text}");
     assert_eq!(&decode::<T>(&text).unwrap(), doc, "{}", T::KIND);
 }
 
@@ -274,7 +299,7 @@ fn a_document_from_a_newer_tilebag_is_refused_by_name() {
     );
     assert_eq!(
         decode::<StudyList>(r#"{"v":99}"#).unwrap_err().to_string(),
-        "this list was stored by a newer tilebag (version 99; this one reads up to 1): \
+        "this list was stored by a newer tilebag (version 99; this one reads up to 2): \
          upgrade tilebag"
     );
     assert_eq!(

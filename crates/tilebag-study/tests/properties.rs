@@ -385,6 +385,8 @@ fn names(n: usize) -> Vec<String> {
 #[derive(Clone, Debug)]
 enum ListOp {
     Deal(Deal, usize),
+    /// The latest round is finished.
+    Finish,
     /// Results for some of the last round dealt (the index picks which).
     RecordDealt(Vec<(Index, bool)>),
     /// A result for any alphagram of the list, or one it does not have (index >= its length).
@@ -403,16 +405,31 @@ fn deal() -> impl Strategy<Value = Deal> {
 fn list_op() -> impl Strategy<Value = ListOp> {
     prop_oneof![
         3 => (deal(), 0..6usize).prop_map(|(d, n)| ListOp::Deal(d, n)),
+        2 => Just(ListOp::Finish),
         3 => prop::collection::vec((any::<Index>(), any::<bool>()), 0..6).prop_map(ListOp::RecordDealt),
         1 => (0..15usize, any::<bool>()).prop_map(|(i, m)| ListOp::RecordAny(i, m)),
     ]
 }
 
-/// The current queue as the model sees it: what it must deal, and what it has dealt.
+/// The current queue as the model sees it: what it must deal, what it has dealt for the
+/// first time, what of that is not finished, and the latest round.
 #[derive(Debug)]
 struct Pass {
     expected: Vec<u32>,
     dealt: Vec<u32>,
+    unfinished: BTreeSet<u32>,
+    latest: Vec<u32>,
+}
+
+impl Pass {
+    fn of(expected: Vec<u32>) -> Pass {
+        Pass {
+            expected,
+            dealt: Vec::new(),
+            unfinished: BTreeSet::new(),
+            latest: Vec::new(),
+        }
+    }
 }
 
 /// What a list should remember, kept apart from how `StudyList` keeps it.
@@ -442,8 +459,8 @@ impl ListModel {
 }
 
 proptest! {
-    /// Dealing `Continue` until nothing comes deals every alphagram exactly once, in the
-    /// list's order, whatever the round sizes.
+    /// Dealing `Continue` and finishing each round until nothing comes deals every
+    /// alphagram exactly once, in the list's order, whatever the round sizes.
     #[test]
     fn continuing_until_empty_deals_every_alphagram_exactly_once(
         n in 0..40usize,
@@ -454,6 +471,7 @@ proptest! {
         let mut dealt = Vec::new();
         for size in sizes.iter().cycle() {
             let round = list.deal(Deal::Continue, *size);
+            list.finish_round();
             if round.is_empty() {
                 break;
             }
@@ -468,10 +486,12 @@ proptest! {
         prop_assert_eq!(list.seen, n);
     }
 
-    /// Under any deals and records: each queue deals its set (everything; the first-pass
-    /// misses; the current misses) exactly once, in list order; `missed` is what was last
-    /// recorded missed since the last start-over; `first_missed` is what was last recorded
-    /// missed while the first pass lasted; `seen` counts the first pass's dealt alphagrams.
+    /// Under any deals, finished rounds and records: each queue deals its set (everything;
+    /// the first-pass misses; the current misses) for the first time exactly once, in list
+    /// order; `Continue` deals what was dealt but not finished before anything new; `missed`
+    /// is what was last recorded missed since the last start-over; `first_missed` is what was
+    /// last recorded missed while the first pass lasted; `seen` counts the first pass's
+    /// alphagrams whose round was finished.
     #[test]
     fn any_deals_and_records_keep_a_list_consistent(
         n in 0..12usize,
@@ -482,7 +502,7 @@ proptest! {
         let index = |list: &StudyList, name: &str| {
             list.alphagrams.iter().position(|a| a == name).expect("dealt from the list") as u32
         };
-        let mut pass = Pass { expected: (0..n as u32).collect(), dealt: Vec::new() };
+        let mut pass = Pass::of((0..n as u32).collect());
         let mut model = ListModel { first_pass: true, seen: 0, missed: BTreeSet::new(), first_missed: BTreeSet::new() };
         let mut last_round: Vec<String> = Vec::new();
         for op in ops {
@@ -498,17 +518,31 @@ proptest! {
                                 (0..n as u32).collect()
                             }
                         };
-                        pass = Pass { expected, dealt: Vec::new() };
+                        pass = Pass::of(expected);
                     }
                     let round = list.deal(kind, count);
+                    let indexes: Vec<u32> = round.iter().map(|a| index(&list, a)).collect();
                     let left = pass.expected.len() - pass.dealt.len();
-                    prop_assert_eq!(round.len(), count.min(left));
-                    pass.dealt.extend(round.iter().map(|a| index(&list, a)));
-                    prop_assert_eq!(&pass.dealt[..], &pass.expected[..pass.dealt.len()]);
-                    if model.first_pass {
-                        model.seen = pass.dealt.len();
+                    let again = count.min(pass.unfinished.len());
+                    prop_assert_eq!(round.len(), count.min(pass.unfinished.len() + left));
+                    // The unfinished come first, then the queue's next in order.
+                    for i in &indexes[..again] {
+                        prop_assert!(pass.unfinished.contains(i), "{} was not unfinished", i);
                     }
+                    pass.dealt.extend(&indexes[again..]);
+                    prop_assert_eq!(&pass.dealt[..], &pass.expected[..pass.dealt.len()]);
+                    pass.unfinished.extend(&indexes);
+                    pass.latest = indexes;
                     last_round = round;
+                }
+                ListOp::Finish => {
+                    list.finish_round();
+                    for i in pass.latest.drain(..) {
+                        pass.unfinished.remove(&i);
+                        if model.first_pass {
+                            model.seen += 1;
+                        }
+                    }
                 }
                 ListOp::RecordDealt(results) => {
                     if !last_round.is_empty() {
@@ -534,10 +568,10 @@ proptest! {
             prop_assert_eq!(&list.missed, &model.missed);
             prop_assert_eq!(&list.first_missed, &model.first_missed);
             prop_assert_eq!(list.seen, model.seen);
-            let done = pass.dealt.len() == pass.expected.len();
+            let done = pass.dealt.len() == pass.expected.len() && pass.unfinished.is_empty();
             prop_assert_eq!(list.queue_done(), done);
             prop_assert_eq!(list.first_pass_done(), !model.first_pass || done);
-            if done {
+            if pass.dealt.len() == pass.expected.len() {
                 // Each of the queue's alphagrams exactly once.
                 let mut once = pass.dealt.clone();
                 once.sort_unstable();

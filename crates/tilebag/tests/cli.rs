@@ -211,6 +211,25 @@ fn search_json_is_in_rank_order_with_word_objects() {
     .json();
     let alphagrams = json["alphagrams"].as_array().expect("alphagrams");
     assert!(!alphagrams.is_empty());
+    assert_eq!(json["total"], alphagrams.len(), "no limit: all of them");
+    let page = tilebag(
+        dir.path(),
+        &[
+            "search", "--length", "7", "--offset", "2", "--limit", "3", "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(page["alphagrams"].as_array().expect("alphagrams").len(), 3);
+    assert_eq!(
+        (page["offset"].as_u64(), page["limit"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert!(
+        page["total"].as_u64().expect("total") > 10_000,
+        "the true total: {}",
+        page["total"]
+    );
     let ranks: Vec<u64> = alphagrams
         .iter()
         .filter_map(|a| a["probability"].as_u64())

@@ -14,7 +14,7 @@ use tilebag_store::{
     Attempt, Decision, EntryUpdate, ListId, ListUpdate, NewWall, Owner, Progress, RoundUpdate,
     StoreError, StoredWall, User, WallChange, WallId,
 };
-use tilebag_study::{Deal, Guess, Question, Round, StudyList};
+use tilebag_study::{Deal, EndReason, Guess, Question, Round, StudyList};
 use utoipa::ToSchema;
 
 use super::documents::{read, write};
@@ -431,7 +431,12 @@ pub fn decide(
             return Ok(Decision::NeedList);
         };
         let mut study: StudyList = read(text)?;
-        if ended_now {
+        // A round whose time ran out without a single guess was walked away from, not
+        // played: its questions stay unfinished, for Continue to deal again.
+        let untouched = loaded.round.ended == Some(EndReason::TimeUp)
+            && loaded.round.solved_count() == 0
+            && loaded.round.wrong == 0;
+        if ended_now && !untouched {
             study.record(
                 loaded
                     .round
@@ -439,6 +444,7 @@ pub fn decide(
                     .iter()
                     .map(|q| (q.question.alphagram.as_str(), q.is_missed())),
             );
+            study.finish_round();
         } else if let Action::Mark { question, .. } = action {
             let q = &loaded.round.questions[*question];
             study.record([(q.question.alphagram.as_str(), q.is_missed())]);

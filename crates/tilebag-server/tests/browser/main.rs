@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod play;
+mod search;
 mod site;
 mod support;
 mod wall;

@@ -168,9 +168,8 @@ pub async fn guess(client: &Client, word: &str) {
         .expect("type");
 }
 
-/// A server, a browser, and a player registered through the page; `None` (after saying
-/// so) when Chromium is not installed.
-pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, Driver, Client)> {
+/// A server and a browser; `None` (after saying so) when Chromium is not installed.
+pub async fn guest(test: &str) -> Option<(common::TestApp, Driver, Client)> {
     if chromium().is_none() {
         skip(test, "Chromium", "apt-get install chromium chromium-driver");
         return None;
@@ -182,6 +181,13 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         .unwrap()
         .port();
     let (driver, client) = browser(port).await;
+    Some((app, driver, client))
+}
+
+/// A server, a browser, and a player registered through the page; `None` (after saying
+/// so) when Chromium is not installed.
+pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, Driver, Client)> {
+    let (app, driver, client) = guest(test).await?;
     register(&client, &app, username).await;
     Some((app, driver, client))
 }

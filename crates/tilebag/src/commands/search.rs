@@ -199,16 +199,24 @@ pub fn run(args: &SearchArgs, library: &Library) -> anyhow::Result<ExitCode> {
         .map(|name| library.open(name))
         .collect::<anyhow::Result<_>>()?;
     let by_name = |name: &str| others.iter().find(|l| l.name().eq_ignore_ascii_case(name));
-    let query = spec.to_query(by_name)?;
+    let mut query = spec.to_query(by_name)?;
     let compare = args.compare.as_deref().and_then(by_name);
-    let found: Vec<AlphagramOut<'_>> = lexicon
-        .search(&query)
-        .into_iter()
-        .map(|id| AlphagramOut::new(&lexicon.alphagram(id), compare))
+    // All matches give the total; the offset and limit pick what is printed.
+    let (offset, limit) = (query.offset, query.limit.take());
+    query.offset = 0;
+    let all = lexicon.search(&query);
+    let found: Vec<AlphagramOut<'_>> = all
+        .iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|&id| AlphagramOut::new(&lexicon.alphagram(id), compare))
         .collect();
     if args.common.json {
         print_json(&SearchOut {
             lexicon: lexicon.name(),
+            total: all.len(),
+            offset,
+            limit: limit.unwrap_or(all.len().saturating_sub(offset)),
             alphagrams: found,
         })?;
     } else if found.is_empty() {

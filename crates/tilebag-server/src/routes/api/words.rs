@@ -100,7 +100,8 @@ pub async fn info(
     Ok(Json(tools::info(lexicon, &word, compare)?).into_response())
 }
 
-/// Search with criteria in the query string.
+/// Search with criteria in the query string: a page of at most `limit` alphagrams (500
+/// unless asked, at most 10,000) from `offset`, with the `total` found.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchForm),
     responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 404, description = "unknown lexicon")))]
 pub async fn search(
@@ -116,14 +117,14 @@ async fn search_answer(state: &AppState, form: SearchForm) -> Result<Response, A
     state
         .heavy
         .run(move || {
-            let found = tools::search(&lexicons, &form)?;
+            let found = tools::search(&lexicons, &form, tools::MAX_RESULTS)?;
             let json = serde_json::to_vec(&found).map_err(AppError::internal)?;
             Ok((axum::http::StatusCode::OK, "application/json", json))
         })
         .await
 }
 
-/// Search with criteria in a JSON body.
+/// Search with criteria in a JSON body; paged as the `GET` is.
 #[utoipa::path(post, path = "/api/v1/search", request_body = SearchForm,
     responses((status = 200, body = SearchOut), (status = 400, description = "a criterion is malformed"), (status = 404, description = "unknown lexicon"), (status = 422, description = "unknown field")))]
 pub async fn search_json(

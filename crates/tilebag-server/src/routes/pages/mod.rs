@@ -70,7 +70,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 5] = [
+const STATIC: [(&str, &str, &str); 6] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -78,6 +78,7 @@ const STATIC: [(&str, &str, &str); 5] = [
         concat!(
             include_str!("../../../static/css/base.css"),
             include_str!("../../../static/css/words.css"),
+            include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
         ),
@@ -101,6 +102,11 @@ const STATIC: [(&str, &str, &str); 5] = [
         "lists.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/lists.js"),
+    ),
+    (
+        "search.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/search.js"),
     ),
 ];
 

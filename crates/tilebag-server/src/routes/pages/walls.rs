@@ -12,7 +12,8 @@ use crate::auth::MaybeUser;
 use crate::client::ClientIp;
 use crate::error::AppError;
 use crate::player::Player;
-use crate::search_form::SearchForm;
+use crate::ready_made::{self, Shelf};
+use crate::search_form::{FieldError, GROUPS, Group, SearchForm};
 use crate::settings::{Preferences, TileOrder};
 use crate::state::AppState;
 
@@ -22,12 +23,22 @@ struct NewWallPage {
     page: Page,
     lexicon: String,
     lexicons: Vec<String>,
-    length: String,
-    probability: String,
-    error: Option<String>,
+    form: SearchForm,
+    groups: [Group; 3],
+    shelves: Vec<Shelf>,
+    settings: WallSettings,
+    build: bool,
+    /// The field with an error ("" for none) and the error ("" for none).
+    bad: &'static str,
+    message: String,
 }
 
-fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> Response {
+fn new_wall_page(
+    state: &AppState,
+    who: &MaybeUser,
+    form: Option<(SearchForm, WallSettings)>,
+    error: Option<AppError>,
+) -> Response {
     let lexicon = who
         .0
         .as_ref()
@@ -41,7 +52,17 @@ fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> 
                 .map(|n| (*n).to_owned())
                 .unwrap_or_default()
         });
+    let (form, settings) = form.unwrap_or_else(|| {
+        let form = SearchForm {
+            length: Some("7".into()),
+            probability: Some("1-500".into()),
+            ..SearchForm::default()
+        };
+        (form, WallSettings::default())
+    });
+    let lexicon = form.lexicon.clone().unwrap_or(lexicon);
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let error = error.map(|e| FieldError::of(e.message));
     let page = NewWallPage {
         page: Page::new("New wall", who),
         lexicon,
@@ -52,29 +73,66 @@ fn new_wall_page(state: &AppState, who: &MaybeUser, error: Option<AppError>) -> 
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        length: "7".into(),
-        probability: "1-500".into(),
-        error: error.map(|e| e.message),
+        form,
+        groups: GROUPS,
+        shelves: ready_made::shelves(),
+        build: settings.mode == Mode::Build,
+        settings,
+        bad: error.as_ref().and_then(|e| e.field).unwrap_or(""),
+        message: error.map(|e| e.message).unwrap_or_default(),
     };
     render(status, &page)
 }
 
 pub(crate) async fn new_wall(State(state): State<AppState>, who: MaybeUser) -> Response {
-    new_wall_page(&state, &who, None)
+    new_wall_page(&state, &who, None, None)
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct NewWallForm {
-    lexicon: Option<String>,
-    length: Option<String>,
-    probability: Option<String>,
-    pattern: Option<String>,
-    includes: Option<String>,
-    anagrams: Option<String>,
+/// The fields of the new-wall form that are not search criteria.
+const SETTING_FIELDS: [&str; 5] = [
+    "csrf",
+    "questions_per_round",
+    "seconds",
+    "mode",
+    "min_length",
+];
+
+/// A new wall's round settings, as the form sends them.
+#[derive(Debug, Default, Deserialize)]
+struct NewWallSettings {
     questions_per_round: Option<usize>,
     seconds: Option<u32>,
     mode: Option<Mode>,
     min_length: Option<usize>,
+}
+
+/// The posted form as search criteria (every one the search page takes) and round settings.
+fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings), AppError> {
+    let (settings, search): (Vec<_>, Vec<_>) = pairs
+        .iter()
+        .filter(|(name, _)| name != "csrf")
+        .partition(|(name, _)| SETTING_FIELDS.contains(&name.as_str()));
+    let given = |pairs: Vec<&(String, String)>| {
+        let kept: Vec<_> = pairs
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    };
+    let search: SearchForm = serde_urlencoded::from_str(&given(search))
+        .map_err(|e| AppError::bad_request(format!("search criteria: {e}")))?;
+    let settings: NewWallSettings = serde_urlencoded::from_str(&given(settings))
+        .map_err(|e| AppError::bad_request(format!("round settings: {e}")))?;
+    let defaults = WallSettings::default();
+    let settings = WallSettings {
+        questions_per_round: settings
+            .questions_per_round
+            .unwrap_or(defaults.questions_per_round),
+        seconds: settings.seconds.unwrap_or(defaults.seconds),
+        mode: settings.mode.unwrap_or(defaults.mode),
+        min_length: settings.min_length.unwrap_or(defaults.min_length),
+    };
+    Ok((search, settings))
 }
 
 pub(crate) async fn create(
@@ -82,11 +140,15 @@ pub(crate) async fn create(
     who: MaybeUser,
     headers: HeaderMap,
     ClientIp(client): ClientIp,
-    Form(form): Form<NewWallForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    match create_wall(&state, &who, &headers, client, form).await {
+    let (search, settings) = match read_new_wall(&pairs) {
+        Ok(read) => read,
+        Err(error) => return new_wall_page(&state, &who, None, Some(error)),
+    };
+    match create_wall(&state, &who, &headers, client, &search, &settings).await {
         Ok(response) => response,
-        Err(error) => new_wall_page(&state, &who, Some(error)),
+        Err(error) => new_wall_page(&state, &who, Some((search, settings)), Some(error)),
     }
 }
 
@@ -95,29 +157,12 @@ async fn create_wall(
     who: &MaybeUser,
     headers: &HeaderMap,
     client: std::net::IpAddr,
-    form: NewWallForm,
+    search: &SearchForm,
+    settings: &WallSettings,
 ) -> Result<Response, AppError> {
     let player = Player::resolve(who.0.clone(), headers, client);
-    let search = SearchForm {
-        lexicon: form.lexicon,
-        length: form.length,
-        probability: form.probability,
-        pattern: form.pattern,
-        includes: form.includes,
-        anagrams: form.anagrams,
-        ..SearchForm::default()
-    };
-    let (lexicon, source) = walls::searched(&state.app.lexicons, &search)?;
-    let defaults = WallSettings::default();
-    let settings = WallSettings {
-        questions_per_round: form
-            .questions_per_round
-            .unwrap_or(defaults.questions_per_round),
-        seconds: form.seconds.unwrap_or(defaults.seconds),
-        mode: form.mode.unwrap_or(defaults.mode),
-        min_length: form.min_length.unwrap_or(defaults.min_length),
-    };
-    let id = player.start_wall(state, lexicon, source, &settings).await?;
+    let (lexicon, source) = walls::searched(&state.app.lexicons, search)?;
+    let id = player.start_wall(state, lexicon, source, settings).await?;
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
     player.set_cookie(&mut response);
     Ok(response)

@@ -1,18 +1,18 @@
 //! The word tool pages: anagram, judge, word info, search, and the home and about pages.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, PageError, Path, render};
 use crate::auth::MaybeUser;
 use crate::error::{AppError, AppQuery};
-use crate::search_form::SearchForm;
+use crate::search_form::{FieldError, GROUPS, Group, SearchForm};
 use crate::state::AppState;
 use crate::tools;
-use crate::views::{InfoOut, JudgeOut, SearchOut};
+use crate::views::{InfoOut, JudgeOut, SearchOut, thousands};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -99,7 +99,10 @@ pub(crate) async fn anagram(
 ) -> Result<Response, PageError> {
     let lexicon = lexicon_name(&state, params.lexicon.as_deref(), &who);
     let query = params.q.unwrap_or_default();
-    let mode = params.mode.unwrap_or_else(|| "anagram".into());
+    let mode = params
+        .mode
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "anagram".into());
     let found = (!query.trim().is_empty())
         .then(|| {
             tools::anagram(
@@ -210,22 +213,72 @@ struct SearchPage<'a> {
     form: SearchForm,
     lexicon: String,
     lexicons: Vec<String>,
-    yes_no: [(&'static str, &'static str); 3],
-    sides: [(&'static str, &'static str); 4],
+    groups: [Group; 3],
+    max_page: usize,
     results: Option<SearchOut<'a>>,
-    error: Option<String>,
+    /// The field with an error ("" for none) and the error ("" for none).
+    bad: &'static str,
+    message: String,
+    criteria: Vec<(&'static str, String)>,
+    total: String,
+    /// Most alphagrams this player's wall holds, and whether more would be after logging in.
+    wall_limit: usize,
+    guest: bool,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// The query string without empty fields, when it has any (`None`: keep it as it is).
+fn without_empty_fields(raw: Option<&str>) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw?).ok()?;
+    let kept: Vec<&(String, String)> = pairs.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    (kept.len() < pairs.len()).then(|| serde_urlencoded::to_string(kept).unwrap_or_default())
+}
+
+/// A link to the page of these results starting at `offset`.
+fn page_link(form: &SearchForm, offset: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = form
+        .criteria()
+        .into_iter()
+        .map(|(name, value)| (name, value.to_owned()))
+        .collect();
+    if !form.value("limit").trim().is_empty() {
+        pairs.push(("limit", form.value("limit").trim().to_owned()));
+    }
+    if offset > 0 {
+        pairs.push(("offset", offset.to_string()));
+    }
+    format!(
+        "/search?{}#results",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 pub(crate) async fn search(
     State(state): State<AppState>,
     who: MaybeUser,
+    RawQuery(raw): RawQuery,
     AppQuery(mut form): AppQuery<SearchForm>,
 ) -> Result<Response, PageError> {
+    if let Some(clean) = without_empty_fields(raw.as_deref()) {
+        let to = if clean.is_empty() {
+            "/search".to_owned()
+        } else {
+            format!("/search?{clean}#results")
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
     let lexicon = lexicon_name(&state, form.lexicon.as_deref(), &who);
     form.lexicon = Some(lexicon.clone());
     let page = Page::new("Search", &who);
     let lexicons = lexicon_names(&state);
     let all = state.app.lexicons.clone();
+    let guest = who.0.is_none();
+    let wall_limit = if guest {
+        state.app.rules.guest_max_questions
+    } else {
+        crate::app::walls::MAX_QUESTIONS
+    };
     // A search may find thousands of alphagrams: it is heavy work, off the async threads.
     let made = state
         .heavy
@@ -233,28 +286,42 @@ pub(crate) async fn search(
             let (results, error, status) = if form.is_empty() {
                 (None, None, StatusCode::OK)
             } else {
-                match tools::search(&all, &form) {
+                match tools::search(&all, &form, tools::MAX_PAGE) {
                     Ok(found) => (Some(found), None, StatusCode::OK),
                     Err(e) => {
                         let e = AppError::from(e);
-                        (None, Some(e.message), e.status)
+                        (None, Some(FieldError::of(e.message)), e.status)
                     }
                 }
             };
             let html = SearchPage {
                 page,
+                criteria: form
+                    .criteria()
+                    .into_iter()
+                    .map(|(name, value)| (name, value.to_owned()))
+                    .collect(),
+                total: results
+                    .as_ref()
+                    .map_or_else(String::new, |r| thousands(r.total)),
+                wall_limit,
+                guest,
+                previous: results
+                    .as_ref()
+                    .and_then(SearchOut::previous)
+                    .map(|at| page_link(&form, at)),
+                next: results
+                    .as_ref()
+                    .and_then(SearchOut::next)
+                    .map(|at| page_link(&form, at)),
                 form,
                 lexicon,
                 lexicons,
-                yes_no: [("", "either"), ("yes", "yes"), ("no", "no")],
-                sides: [
-                    ("", "—"),
-                    ("front", "front"),
-                    ("back", "back"),
-                    ("either", "either end"),
-                ],
+                groups: GROUPS,
+                max_page: tools::MAX_PAGE,
                 results,
-                error,
+                bad: error.as_ref().and_then(|e| e.field).unwrap_or(""),
+                message: error.map(|e| e.message).unwrap_or_default(),
             }
             .render()
             .map_err(AppError::internal)?;
