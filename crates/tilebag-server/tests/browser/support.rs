@@ -24,6 +24,11 @@ pub fn chromium() -> Option<(&'static str, &'static str)> {
 }
 
 pub async fn browser(port: u16) -> (Driver, Client) {
+    browser_with(port, &[]).await
+}
+
+/// A browser started with these Chromium flags besides the usual ones (e.g. `--force-dark-mode`).
+pub async fn browser_with(port: u16, flags: &[&str]) -> (Driver, Client) {
     // Two crypto providers are compiled in (ring for tilebag, another for the WebDriver
     // client's dependencies): say which one rustls should use.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -45,6 +50,10 @@ pub async fn browser(port: u16) -> (Driver, Client) {
                      "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())]
         }
     });
+    let mut capabilities = capabilities;
+    if let Some(args) = capabilities["goog:chromeOptions"]["args"].as_array_mut() {
+        args.extend(flags.iter().map(|flag| serde_json::json!(flag)));
+    }
     let capabilities = capabilities.as_object().expect("object").clone();
     for _ in 0..100 {
         let connected = ClientBuilder::rustls()
@@ -103,12 +112,7 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         return None;
     }
     let app = common::spawn_app("sqlite").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let (driver, client) = browser(port).await;
+    let (driver, client) = browser(free_port()).await;
     client.goto(&app.url("/register")).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -133,4 +137,13 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         .unwrap();
     wait_for_text(&client, "header nav", username).await;
     Some((app, driver, client))
+}
+
+/// A free port on 127.0.0.1, for a ChromeDriver.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
 }
