@@ -43,7 +43,9 @@ axe.run(document, { resultTypes: ['violations'] })
   .then((result) => done(result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                   targets: v.nodes.map((n) => n.target.join(' ')) }))))
+                   targets: v.nodes.map((n) => n.target.join(' ')),
+                   why: [...v.nodes[0].any, ...v.nodes[0].all, ...v.nodes[0].none]
+                     .map((c) => c.message).join('; ') }))))
   .catch((error) => done({ error: String(error) }));
 ";
 
@@ -311,7 +313,7 @@ async fn check_all(
     found: &mut Findings,
 ) {
     for (size, width, height) in SIZES {
-        client.set_window_rect(0, 0, width, height).await.unwrap();
+        let frame = window_for_viewport(client, width, height).await;
         for stop in stops {
             let url = if stop.path.starts_with("http") {
                 stop.path.clone()
@@ -320,15 +322,36 @@ async fn check_all(
             };
             client.goto(&url).await.unwrap();
             wait_for_text(client, stop.ready.0, stop.ready.1).await;
-            let inner = client.execute("return innerWidth", vec![]).await.unwrap();
-            assert_eq!(inner, Value::from(width), "the window's width at {size}");
+            let inner = client
+                .execute("return [innerWidth, innerHeight]", vec![])
+                .await
+                .unwrap();
+            assert_eq!(inner, serde_json::json!([width, height]), "the page's size");
             let label = format!("{} [{theme}, {size}]", stop.name);
             check(client, axe, &label, width == PHONE, found).await;
             if let Some(dir) = std::env::var_os("TILEBAG_SCREENSHOTS") {
-                screenshot(client, &PathBuf::from(dir), &label, (width, height)).await;
+                screenshot(client, &PathBuf::from(dir), &label, (width, height + frame)).await;
             }
         }
     }
+}
+
+/// Sizes the window so that the page itself gets `width` × `height`; returns the height of the
+/// window's frame (what the window has beyond the page).
+async fn window_for_viewport(client: &Client, width: u32, height: u32) -> u32 {
+    client.set_window_rect(0, 0, width, height).await.unwrap();
+    let frame = client
+        .execute("return outerHeight - innerHeight", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .and_then(|h| u32::try_from(h).ok())
+        .unwrap_or(0);
+    client
+        .set_window_rect(0, 0, width, height + frame)
+        .await
+        .unwrap();
+    frame
 }
 
 /// Runs axe (and at phone size the sideways check) on the page shown.
@@ -363,6 +386,9 @@ async fn check(client: &Client, axe: &str, label: &str, phone: bool, found: &mut
                 if targets.len() > 5 {
                     let _ = write!(line, " and {} more", targets.len() - 5);
                 }
+                if let Some(why) = v["why"].as_str().filter(|why| !why.is_empty()) {
+                    let _ = write!(line, " (first: {why})");
+                }
                 found.violations.push(line);
             }
         }
@@ -381,23 +407,32 @@ async fn check(client: &Client, axe: &str, label: &str, phone: bool, found: &mut
     }
 }
 
-/// Saves the whole page (the window stretched to its height) as DIR/LABEL.png.
-async fn screenshot(client: &Client, dir: &std::path::Path, label: &str, size: (u32, u32)) {
-    let height = client
-        .execute("return document.documentElement.scrollHeight", vec![])
+/// Saves the whole page (the window stretched to its height) as DIR/LABEL.png; `window` is the
+/// window's usual size.
+async fn screenshot(client: &Client, dir: &std::path::Path, label: &str, window: (u32, u32)) {
+    let (width, usual) = window;
+    let beyond = client
+        .execute(
+            "return document.documentElement.scrollHeight - innerHeight",
+            vec![],
+        )
         .await
         .unwrap()
         .as_u64()
         .and_then(|h| u32::try_from(h).ok())
-        .unwrap_or(size.1)
-        .clamp(size.1, 8000);
-    client.set_window_rect(0, 0, size.0, height).await.unwrap();
+        .unwrap_or(0)
+        .min(8000);
+    client
+        .set_window_rect(0, 0, width, usual + beyond)
+        .await
+        .unwrap();
     let png = client.screenshot().await.unwrap();
-    client.set_window_rect(0, 0, size.0, size.1).await.unwrap();
-    let name: String = label
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
+    client.set_window_rect(0, 0, width, usual).await.unwrap();
+    let name = label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     std::fs::create_dir_all(dir).expect("screenshot directory");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
 }
