@@ -169,7 +169,7 @@ async fn walk(axe: String) -> Findings {
         ("device light", &[][..]),
         ("device dark", &["--force-dark-mode"]),
     ] {
-        let (_driver, guest) = support::browser_with(support::free_port(), flags).await;
+        let (_driver, guest) = support::browser_with(free_port(), flags).await;
         guest.goto(&app.url("/")).await.expect("home");
         let dark = guest
             .execute(
@@ -435,4 +435,13 @@ async fn screenshot(client: &Client, dir: &std::path::Path, label: &str, window:
         .join("-");
     std::fs::create_dir_all(dir).expect("screenshot directory");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+}
+
+/// A free port on 127.0.0.1, for a ChromeDriver.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
 }

@@ -112,7 +112,12 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         return None;
     }
     let app = common::spawn_app("sqlite").await;
-    let (driver, client) = browser(free_port()).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (driver, client) = browser(port).await;
     client.goto(&app.url("/register")).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -137,13 +142,4 @@ pub async fn registered(test: &str, username: &str) -> Option<(common::TestApp, 
         .unwrap();
     wait_for_text(&client, "header nav", username).await;
     Some((app, driver, client))
-}
-
-/// A free port on 127.0.0.1, for a ChromeDriver.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("address")
-        .port()
 }
