@@ -52,15 +52,15 @@ impl TileBag {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let [letter, count, value] = fields[..] else {
                 return Err(fail(format!(
-                    "expected `letter count value`, found `{line}`"
+                    "expected “letter count value”, found “{line}”"
                 )));
             };
             let count: u8 = count
                 .parse()
-                .map_err(|_| fail(format!("count `{count}` is not a number from 0 to 255")))?;
+                .map_err(|_| fail(format!("count “{count}” is not a number from 0 to 255")))?;
             let value: u8 = value
                 .parse()
-                .map_err(|_| fail(format!("value `{value}` is not a number from 0 to 255")))?;
+                .map_err(|_| fail(format!("value “{value}” is not a number from 0 to 255")))?;
             if letter == "?" {
                 bag.blanks = count;
                 continue;
@@ -69,7 +69,7 @@ impl TileBag {
                 [b] => letters::index(b.to_ascii_uppercase()),
                 _ => None,
             }
-            .ok_or_else(|| fail(format!("`{letter}` is not a letter A-Z or `?`")))?;
+            .ok_or_else(|| fail(format!("“{letter}” is not a letter A-Z or “?”")))?;
             if seen & (1 << index) != 0 {
                 return Err(fail(format!("letter {letter} is listed twice")));
             }
@@ -147,12 +147,12 @@ mod tests {
         let err = TileBag::parse("A 9 1\nB two 3\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "tile bag, line 2: count `two` is not a number from 0 to 255"
+            "tile bag, line 2: count “two” is not a number from 0 to 255"
         );
         assert_eq!(TileBag::parse("A 1 1\nA 1 1").unwrap_err().line, 2);
         assert_eq!(
             TileBag::parse("AB 1 1").unwrap_err().message,
-            "`AB` is not a letter A-Z or `?`"
+            "“AB” is not a letter A-Z or “?”"
         );
         assert_eq!(
             TileBag::parse("# nothing\n").unwrap_err().message,

@@ -34,7 +34,7 @@ pub struct ImportOptions {
 pub enum ImportError {
     /// A line whose word is not 2–15 letters A–Z.
     #[error(
-        "{source_name}, line {line}: `{text}` is not a valid word: {reason} (use --skip-invalid to skip such lines)"
+        "{source_name}, line {line}: “{text}” is not a valid word: {reason} (use --skip-invalid to skip such lines)"
     )]
     InvalidWord {
         /// The file or other source being read.
@@ -184,7 +184,7 @@ fn check_word(word: &str) -> Result<(), String> {
     }
     if let Some((i, c)) = word.char_indices().find(|(_, c)| !c.is_ascii_alphabetic()) {
         return Err(format!(
-            "`{c}` at position {} is not a letter A-Z",
+            "“{c}” at position {} is not a letter A-Z",
             word[..i].chars().count() + 1
         ));
     }
@@ -231,13 +231,13 @@ mod tests {
         let err = parse("AA\nCAN'T\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "words.txt, line 2: `CAN'T` is not a valid word: `'` at position 4 is not a letter A-Z (use --skip-invalid to skip such lines)"
+            "words.txt, line 2: “CAN'T” is not a valid word: “'” at position 4 is not a letter A-Z (use --skip-invalid to skip such lines)"
         );
         assert!(
             parse("AA\nCAFÉ\n")
                 .unwrap_err()
                 .to_string()
-                .contains("line 2: `CAFÉ`")
+                .contains("line 2: “CAFÉ”")
         );
     }
 

@@ -36,7 +36,7 @@ pub fn check_username(name: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::bad_request(
-            "a username has 3 to 30 letters, digits, `_` or `-`",
+            "a username has 3 to 30 letters, digits, underscores or hyphens",
         ))
     }
 }
@@ -143,7 +143,7 @@ pub async fn register(
             StoreError::Conflict(_) => AppError::new(
                 axum::http::StatusCode::CONFLICT,
                 "conflict",
-                format!("the username `{username}` is taken"),
+                format!("the username “{username}” is taken"),
             ),
             other => other.into(),
         })?;

@@ -639,7 +639,7 @@ impl std::str::FromStr for Network {
         let address: std::net::IpAddr = address
             .trim()
             .parse()
-            .map_err(|_| format!("`{text}` is not an IP address or network like 10.0.0.0/8"))?;
+            .map_err(|_| format!("“{text}” is not an IP address or network like 10.0.0.0/8"))?;
         let width = if address.is_ipv4() { 32 } else { 128 };
         let bits = match bits {
             Some(bits) => bits
@@ -647,7 +647,7 @@ impl std::str::FromStr for Network {
                 .parse::<u8>()
                 .ok()
                 .filter(|b| u32::from(*b) <= width)
-                .ok_or_else(|| format!("`{text}`: the prefix length must be 0 to {width}"))?,
+                .ok_or_else(|| format!("“{text}”: the prefix length must be 0 to {width}"))?,
             None => width as u8,
         };
         Ok(Network { address, bits })

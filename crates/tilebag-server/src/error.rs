@@ -30,13 +30,32 @@ pub struct AppError {
 #[derive(Debug, Clone)]
 pub struct StorageFailure(pub String);
 
+/// A message as players read it: what a library wrote between backticks (serde's
+/// "unknown field `colour`") is quoted the way sentences quote.
+fn for_players(message: String) -> String {
+    if !message.contains('`') {
+        return message;
+    }
+    let mut open = false;
+    message
+        .chars()
+        .map(|c| match c {
+            '`' => {
+                open = !open;
+                if open { '“' } else { '”' }
+            }
+            other => other,
+        })
+        .collect()
+}
+
 impl AppError {
     /// Any status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
         AppError {
             status,
             code,
-            message: message.into(),
+            message: for_players(message.into()),
             retry_after: None,
             storage_failure: None,
         }
@@ -224,7 +243,7 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         // axum adds the `Allow` header outside this middleware; the client still gets it.
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
-            "this path does not take that method; `Allow` lists those it takes".to_owned(),
+            "this path does not take that method; the Allow header lists those it takes".to_owned(),
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large".to_owned()),
         StatusCode::REQUEST_TIMEOUT => {
@@ -248,4 +267,15 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         HeaderValue::from_static("application/json"),
     );
     Response::from_parts(parts, shaped.into_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_quote_as_sentences_do() {
+        let error = AppError::bad_request("unknown field `colour`, expected `theme`");
+        assert_eq!(error.message, "unknown field “colour”, expected “theme”");
+    }
 }

@@ -219,14 +219,14 @@ fn path_rejection(rejection: PathRejection, only: &str) -> AppError {
                 value,
                 expected_type,
             } => AppError::bad_request(format!(
-                "{key}: `{value}` is not {}",
+                "{key}: “{value}” is not {}",
                 kind_of(expected_type)
             )),
             ErrorKind::ParseError {
                 value,
                 expected_type,
             } => AppError::bad_request(format!(
-                "{only}: `{value}` is not {}",
+                "{only}: “{value}” is not {}",
                 kind_of(expected_type)
             )),
             ErrorKind::InvalidUtf8InPathParam { key } => {

@@ -97,7 +97,7 @@ fn number(
         .map(|text| {
             text.parse().map_err(|_| {
                 crate::app::ServiceError::invalid(format!(
-                    "{field}: `{text}` is not a whole number"
+                    "{field}: “{text}” is not a whole number"
                 ))
             })
         })
@@ -113,7 +113,7 @@ fn yes_no(
         Some("yes" | "true") => Ok(Some(true)),
         Some("no" | "false") => Ok(Some(false)),
         Some(other) => Err(crate::app::ServiceError::invalid(format!(
-            "{field}: say yes or no, not `{other}`"
+            "{field}: say yes or no, not “{other}”"
         ))),
     }
 }

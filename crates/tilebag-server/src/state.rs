@@ -40,7 +40,7 @@ impl Lexicons {
         match name.filter(|n| !n.is_empty()) {
             Some(name) => self.get(name).ok_or_else(|| {
                 ServiceError::not_found(format!(
-                    "no lexicon is named `{name}`; the lexicons are {}",
+                    "no lexicon is named “{name}”; the lexicons are {}",
                     self.names().join(", ")
                 ))
             }),

@@ -24,7 +24,7 @@ pub fn anagram<'a>(
         "super" => Criterion::Super(rack),
         other => {
             return Err(ServiceError::invalid(format!(
-                "mode `{other}`: say anagram, build or super"
+                "mode “{other}”: say anagram, build or super"
             )));
         }
     };

@@ -201,7 +201,7 @@ async fn settings_refuse_unknown_preferences_and_lexicons() {
     )
     .await;
     assert_eq!((status, code.as_str()), (422, "invalid_fields"));
-    assert!(message.contains("unknown field `colour`"), "{message}");
+    assert!(message.contains("unknown field “colour”"), "{message}");
     let (status, _, message) = error_of(
         put(serde_json::json!({ "default_lexicon": "NWL9", "preferences": {} }))
             .await
@@ -209,7 +209,7 @@ async fn settings_refuse_unknown_preferences_and_lexicons() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(message.contains("no lexicon is named `NWL9`"), "{message}");
+    assert!(message.contains("no lexicon is named “NWL9”"), "{message}");
 }
 
 #[tokio::test]

@@ -96,7 +96,7 @@ async fn bad_input_gets_a_clear_4xx_in_the_error_shape() {
         (
             get("/api/v1/anagram?q=%5BAB").await.unwrap(),
             400,
-            "the letter class `[` at position 1 is not closed",
+            "the letter class “[” at position 1 is not closed",
         ),
         (
             get("/api/v1/anagram?q=?????????").await.unwrap(),
@@ -106,22 +106,22 @@ async fn bad_input_gets_a_clear_4xx_in_the_error_shape() {
         (
             get("/api/v1/anagram").await.unwrap(),
             400,
-            "missing field `q`",
+            "missing field “q”",
         ),
         (
             get("/api/v1/anagram?q=AB&lexicon=NWL").await.unwrap(),
             404,
-            "no lexicon is named `NWL`",
+            "no lexicon is named “NWL”",
         ),
         (
             get("/api/v1/anagram?q=AB&colour=red").await.unwrap(),
             400,
-            "unknown field `colour`",
+            "unknown field “colour”",
         ),
         (
             get("/api/v1/search?length=9-2").await.unwrap(),
             400,
-            "length: `9-2`: the range is empty",
+            "length: “9-2”: the range is empty",
         ),
         (
             get("/api/v1/search?limit=20000").await.unwrap(),
@@ -205,7 +205,7 @@ async fn readiness_follows_the_schema_version() {
         assert_eq!(
             body["reasons"][0],
             format!(
-                "database schema is at version 0, this binary needs {}: run `tilebag migrate`",
+                "database schema is at version 0, this binary needs {}: run “tilebag migrate”",
                 latest()
             )
         );

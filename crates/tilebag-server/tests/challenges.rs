@@ -49,6 +49,8 @@ async fn entry(
             challenge: challenge.id,
             entry: Some((user.id, 50)),
         }),
+        source: None,
+        place: None,
     };
     let (wall, counts) = store.create_wall(new, 0).await.unwrap();
     assert!(counts);

@@ -21,7 +21,7 @@ async fn a_path_segment_that_is_not_a_number_gets_a_json_400_naming_it() {
         .unwrap();
     let (status, code, message) = error_of(response).await;
     assert_eq!((status, code.as_str()), (400, "bad_request"));
-    assert_eq!(message, "id: `abc` is not a whole number");
+    assert_eq!(message, "id: “abc” is not a whole number");
 }
 
 #[tokio::test]

@@ -447,8 +447,8 @@ async fn uploads_report_bad_lines_and_make_nothing() {
     assert_eq!(status, 400);
     assert!(
         message.contains("2 bad lines, nothing was made")
-            && message.contains("line 3: `C4T`")
-            && message.contains("line 4: `xyzzyq` has no anagrams"),
+            && message.contains("line 3: “C4T”")
+            && message.contains("line 4: “xyzzyq” has no anagrams"),
         "{message}"
     );
     let made = upload("# my words\nretains\nstainer\nQI\n\nZA\n")

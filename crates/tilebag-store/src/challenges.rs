@@ -16,7 +16,7 @@ pub(crate) fn day_text(day: NaiveDate) -> String {
 
 fn parse_day(text: &str) -> Result<NaiveDate, sqlx::Error> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| sqlx::Error::Decode(format!("stored day `{text}`: {e}").into()))
+        .map_err(|e| sqlx::Error::Decode(format!("stored day “{text}”: {e}").into()))
 }
 
 /// A stored challenge.

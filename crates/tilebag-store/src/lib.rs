@@ -23,8 +23,8 @@ pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use walls::{
-    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Progress,
-    RoundUpdate, SaveError, StoredWall, WallChange, WallId,
+    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Place,
+    Progress, RoundUpdate, SaveError, StoredWall, WallChange, WallId,
 };
 
 /// Which database a store runs on.
@@ -165,7 +165,7 @@ impl Store {
             (Backend::Postgres, url.to_owned())
         } else {
             return Err(StoreError::Config(format!(
-                "`{}` is not a database URL tilebag knows: use sqlite://PATH or postgres://USER@HOST/DATABASE",
+                "“{}” is not a database URL tilebag knows: use sqlite://PATH or postgres://USER@HOST/DATABASE",
                 redact(url)
             )));
         };

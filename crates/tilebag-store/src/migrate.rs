@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003", "challenges"),
     migration!(4, "0004", "attempts"),
     migration!(5, "0005", "pruning"),
+    migration!(6, "0006", "wall_source"),
 ];
 
 /// How the database's schema compares with this binary's.
@@ -110,7 +111,7 @@ impl std::fmt::Display for SchemaStatus {
             }
             SchemaStatus::Behind { current, needed } => write!(
                 f,
-                "database schema is at version {current}, this binary needs {needed}: run `tilebag migrate`"
+                "database schema is at version {current}, this binary needs {needed}: run “tilebag migrate”"
             ),
             SchemaStatus::Ahead { current, known } => write!(
                 f,

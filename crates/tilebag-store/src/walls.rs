@@ -53,6 +53,19 @@ pub struct StoredWall {
     pub challenge_id: Option<ChallengeId>,
     /// When the wall plays a counted challenge attempt: whether that entry is finished.
     pub entry_finished: Option<bool>,
+    /// What it plays, in a few words (none on walls made before it was recorded).
+    pub source: Option<String>,
+    /// Which round of how many in the current pass (none before it was recorded).
+    pub place: Option<Place>,
+}
+
+/// Which round of how many a wall is playing in the current pass over its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The round, from 1.
+    pub round: i64,
+    /// Rounds in the pass.
+    pub rounds: i64,
 }
 
 /// Progress of a saved list, for the lists page.
@@ -107,7 +120,8 @@ pub enum SaveError {
     Store(#[from] StoreError),
 }
 
-const WALL_COLUMNS: &str = "w.id, w.lexicon, w.list_id, w.settings, w.round, w.deadline, w.challenge_id, e.finished AS entry_finished";
+const WALL_COLUMNS: &str = "w.id, w.lexicon, w.list_id, w.settings, w.round, w.deadline, w.challenge_id, e.finished AS entry_finished, \
+     w.source, w.round_number, w.rounds";
 const WALL_FROM: &str = "walls w LEFT JOIN challenge_entries e ON e.wall_id = w.id";
 const LIST_COLUMNS: &str = "id, lexicon, name, size, seen, missed, first_missed, played_at";
 
@@ -125,6 +139,14 @@ fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
         entry_finished: row
             .try_get::<Option<i64>, _>("entry_finished")?
             .map(|f| f != 0),
+        source: row.try_get("source")?,
+        place: match (
+            row.try_get::<Option<i64>, _>("round_number")?,
+            row.try_get::<Option<i64>, _>("rounds")?,
+        ) {
+            (Some(round), Some(rounds)) => Some(Place { round, rounds }),
+            _ => None,
+        },
     })
 }
 
@@ -173,6 +195,10 @@ pub struct NewWall {
     pub deadline: i64,
     /// The challenge it plays, if any.
     pub attempt: Option<Attempt>,
+    /// What it plays, in a few words for its page.
+    pub source: Option<String>,
+    /// Which round of how many its first round is.
+    pub place: Option<Place>,
 }
 
 /// A wall that plays a challenge.
@@ -203,6 +229,8 @@ pub struct ListUpdate {
     pub list: String,
     /// Its progress counts.
     pub progress: Progress,
+    /// Which round of how many the wall now plays.
+    pub place: Option<Place>,
 }
 
 /// The result of a counted challenge attempt so far.
@@ -250,10 +278,11 @@ impl Store {
             Box::pin(async move {
                 let (user, guest) = new.owner.columns();
                 let challenge = new.attempt.map(|a| a.challenge.0);
+                let (round_number, rounds) = new.place.map_or((None, None), |p| (Some(p.round), Some(p.rounds)));
                 let row = if let Some(list) = new.list_id {
                     sqlx::query(
-                        "INSERT INTO walls (user_id, guest_key, lexicon, list_id, settings, list, round, deadline, running, updated_at, challenge_id) \
-                         SELECT $1, NULL, lexicon, id, $2, $3, $4, $5, 1, $6, $7 FROM lists WHERE id = $8 AND user_id = $1 RETURNING id",
+                        "INSERT INTO walls (user_id, guest_key, lexicon, list_id, settings, list, round, deadline, running, updated_at, challenge_id, source, round_number, rounds) \
+                         SELECT $1, NULL, lexicon, id, $2, $3, $4, $5, 1, $6, $7, $9, $10, $11 FROM lists WHERE id = $8 AND user_id = $1 RETURNING id",
                     )
                     .bind(user)
                     .bind(new.settings.as_str())
@@ -263,12 +292,15 @@ impl Store {
                     .bind(now)
                     .bind(challenge)
                     .bind(list.0)
+                    .bind(new.source.as_deref())
+                    .bind(round_number)
+                    .bind(rounds)
                     .fetch_one(&mut *conn)
                     .await?
                 } else {
                     sqlx::query(
-                        "INSERT INTO walls (user_id, guest_key, lexicon, settings, list, round, deadline, running, updated_at, challenge_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                        "INSERT INTO walls (user_id, guest_key, lexicon, settings, list, round, deadline, running, updated_at, challenge_id, source, round_number, rounds) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12) RETURNING id",
                     )
                     .bind(user)
                     .bind(guest)
@@ -279,6 +311,9 @@ impl Store {
                     .bind(new.deadline)
                     .bind(now)
                     .bind(challenge)
+                    .bind(new.source.as_deref())
+                    .bind(round_number)
+                    .bind(rounds)
                     .fetch_optional(&mut *conn)
                     .await?
                     // An insert that returns no row stored nothing: not "no such wall".
@@ -609,9 +644,14 @@ async fn apply(
             .await?;
     }
     if let Some(update) = change.list {
-        sqlx::query("UPDATE walls SET list = $1, updated_at = $2 WHERE id = $3")
+        let (round_number, rounds) = update
+            .place
+            .map_or((None, None), |p| (Some(p.round), Some(p.rounds)));
+        sqlx::query("UPDATE walls SET list = $1, updated_at = $2, round_number = COALESCE($3, round_number), rounds = COALESCE($4, rounds) WHERE id = $5")
             .bind(update.list.as_str())
             .bind(now)
+            .bind(round_number)
+            .bind(rounds)
             .bind(id)
             .execute(&mut *conn)
             .await?;

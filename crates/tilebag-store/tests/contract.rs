@@ -47,6 +47,8 @@ fn new_wall(owner: &Owner, round: &str, deadline: i64) -> NewWall {
         round: round.into(),
         deadline,
         attempt: None,
+        source: None,
+        place: None,
     }
 }
 
@@ -603,6 +605,7 @@ async fn a_change_gets_the_list_when_it_asks_and_saves_it_with_the_saved_list_or
                 };
                 let change = WallChange {
                     list: Some(ListUpdate {
+                        place: None,
                         list: "[\"CD\",\"AB\"]".into(),
                         progress: Progress {
                             size: 2,
@@ -649,6 +652,7 @@ async fn a_change_gets_the_list_when_it_asks_and_saves_it_with_the_saved_list_or
             .unwrap();
         let update = WallChange {
             list: Some(ListUpdate {
+                place: None,
                 list: "[\"EF\"]".into(),
                 progress: Progress::default(),
             }),
@@ -764,6 +768,7 @@ async fn saved_lists_with_quota_autosave_rename_and_delete() {
 
         let autosave = WallChange {
             list: Some(ListUpdate {
+                place: None,
                 list: "[\"updated\"]".into(),
                 progress: Progress {
                     size: 60,

@@ -52,7 +52,7 @@ impl Library {
         }
         let Some(path) = self.find(name)? else {
             bail!(
-                "no lexicon is named `{name}`; `tilebag lexicon list` shows the lexicons you have"
+                "no lexicon is named “{name}”; “tilebag lexicon list” shows the lexicons you have"
             );
         };
         load(&path)
@@ -94,11 +94,11 @@ impl Library {
     ) -> anyhow::Result<Imported> {
         check_name(name)?;
         if name.eq_ignore_ascii_case(tilebag_bundled::NAME) {
-            bail!("`{name}` is the bundled lexicon's name; choose another name");
+            bail!("“{name}” is the bundled lexicon's name; choose another name");
         }
         let existing = self.find(name)?;
         if existing.is_some() && !replace {
-            bail!("a lexicon named `{name}` already exists; add --replace to replace it");
+            bail!("a lexicon named “{name}” already exists; add --replace to replace it");
         }
         let mut list = WordList::parse(&read_text(words)?, &words.display().to_string(), options)?;
         let mut definitions_unmatched = 0;
@@ -131,11 +131,11 @@ impl Library {
     /// Deletes an imported lexicon.
     pub fn remove(&self, name: &str) -> anyhow::Result<()> {
         if name.eq_ignore_ascii_case(tilebag_bundled::NAME) {
-            bail!("`{name}` is bundled with tilebag and cannot be removed");
+            bail!("“{name}” is bundled with tilebag and cannot be removed");
         }
         let Some(path) = self.find(name)? else {
             bail!(
-                "no imported lexicon is named `{name}`; `tilebag lexicon list` shows the lexicons you have"
+                "no imported lexicon is named “{name}”; “tilebag lexicon list” shows the lexicons you have"
             );
         };
         fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))
@@ -178,7 +178,7 @@ fn check_name(name: &str) -> anyhow::Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !ok {
         bail!(
-            "`{name}` is not a usable lexicon name: use 1-32 letters, digits, `_` or `-` (e.g. NWL2023)"
+            "“{name}” is not a usable lexicon name: use 1-32 letters, digits, underscores or hyphens (e.g. NWL2023)"
         );
     }
     Ok(())

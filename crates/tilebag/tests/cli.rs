@@ -123,9 +123,9 @@ fn anagram_json_shape_with_blanks_build_and_super() {
 fn malformed_queries_print_one_line_and_fail() {
     let dir = data_dir();
     for (query, message) in [
-        ("[AB", "the letter class `[` at position 1 is not closed"),
+        ("[AB", "the letter class “[” at position 1 is not closed"),
         ("?????????", "9 blanks; at most 8 are allowed"),
-        ("AB3", "`3` at position 3 is not a letter"),
+        ("AB3", "“3” at position 3 is not a letter"),
     ] {
         let run = tilebag(dir.path(), &["anagram", query]).fails();
         assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
@@ -134,13 +134,13 @@ fn malformed_queries_print_one_line_and_fail() {
     let run = tilebag(dir.path(), &["anagram", "CAT", "--lexicon", "NWL2099"]).fails();
     assert!(
         run.stderr()
-            .starts_with("tilebag: no lexicon is named `NWL2099`"),
+            .starts_with("tilebag: no lexicon is named “NWL2099”"),
         "{}",
         run.stderr()
     );
     let run = tilebag(dir.path(), &["search", "--length", "9-7"]).fails();
     assert!(
-        run.stderr().contains("length: `9-7`: the range is empty"),
+        run.stderr().contains("length: “9-7”: the range is empty"),
         "{}",
         run.stderr()
     );
@@ -259,7 +259,7 @@ fn search_in_list_reports_bad_lines() {
     let bad = write(dir.path(), "bad.txt", "retains\nQ-I\n");
     let run = tilebag(dir.path(), &["search", "--in-list", &bad]).fails();
     assert!(
-        run.stderr().contains("bad.txt, line 2: `Q-I`"),
+        run.stderr().contains("bad.txt, line 2: “Q-I”"),
         "{}",
         run.stderr()
     );
@@ -332,7 +332,7 @@ fn lexicons_import_list_compare_and_remove() {
     .ok();
     tilebag(dir.path(), &["lexicon", "remove", "mine"]).ok();
     let run = tilebag(dir.path(), &["anagram", "ACT", "--lexicon", "mine"]).fails();
-    assert!(run.stderr().contains("no lexicon is named `mine`"));
+    assert!(run.stderr().contains("no lexicon is named “mine”"));
     let run = tilebag(dir.path(), &["lexicon", "remove", "SCOWL80"]).fails();
     assert!(run.stderr().contains("bundled"));
 }
@@ -382,7 +382,7 @@ fn import_errors_name_the_file_and_line() {
     let run = tilebag(dir.path(), &["lexicon", "import", "BAD", &bad]).fails();
     assert!(
         run.stderr()
-            .contains("bad.txt, line 3: `C4T` is not a valid word"),
+            .contains("bad.txt, line 3: “C4T” is not a valid word"),
         "{}",
         run.stderr()
     );

@@ -195,7 +195,7 @@ fn serve_in_check_mode_is_not_ready_on_an_old_database() {
     assert_eq!(
         body["reasons"][0],
         format!(
-            "database schema is at version 0, this binary needs {}: run `tilebag migrate`",
+            "database schema is at version 0, this binary needs {}: run “tilebag migrate”",
             latest()
         )
     );
@@ -318,7 +318,7 @@ fn daily_and_user_admin_commands() {
         !behind.status.success(),
         "refuses a database that is behind"
     );
-    assert!(String::from_utf8_lossy(&behind.stderr).contains("run `tilebag migrate`"));
+    assert!(String::from_utf8_lossy(&behind.stderr).contains("run “tilebag migrate”"));
     assert!(tilebag(dir.path(), &["migrate"]).status.success());
     let run = tilebag(
         dir.path(),
@@ -355,7 +355,7 @@ fn daily_and_user_admin_commands() {
     assert!(!zone.status.success());
     let admin = tilebag(dir.path(), &["user", "admin", "nobody"]);
     assert!(!admin.status.success());
-    assert!(String::from_utf8_lossy(&admin.stderr).contains("no player is called `nobody`"));
+    assert!(String::from_utf8_lossy(&admin.stderr).contains("no player is called “nobody”"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 /// A malformed query: what was wrong, in which piece of input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}`: {message}")]
+#[error("{}{message}", quoted(input))]
 pub struct QueryError {
     /// The piece of the query that is wrong, as written.
     pub input: String,
@@ -14,5 +14,14 @@ impl QueryError {
             input: input.to_owned(),
             message: message.into(),
         }
+    }
+}
+
+/// The input in quotes before the message, or nothing when there was no input.
+fn quoted(input: &str) -> String {
+    if input.is_empty() {
+        String::new()
+    } else {
+        format!("“{input}”: ")
     }
 }

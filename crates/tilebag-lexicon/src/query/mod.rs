@@ -174,7 +174,7 @@ fn plain_counts(text: &str) -> Result<Counts, QueryError> {
         let letter = letter.ok_or_else(|| {
             QueryError::new(
                 text,
-                format!("`{c}` at position {} is not a letter A-Z", i + 1),
+                format!("“{c}” at position {} is not a letter A-Z", i + 1),
             )
         })?;
         counts[letter] = counts[letter].saturating_add(1);

@@ -43,7 +43,7 @@ impl Rack {
                 Token::Star => {
                     return Err(QueryError::new(
                         query,
-                        "`*` belongs in patterns; a rack takes letters, `?` and `[...]`",
+                        "“*” belongs in patterns; a rack takes letters, “?” and “[...]”",
                     ));
                 }
             }
@@ -209,7 +209,7 @@ mod tests {
             Rack::parse("A*")
                 .unwrap_err()
                 .message
-                .contains("`*` belongs in patterns")
+                .contains("“*” belongs in patterns")
         );
     }
 

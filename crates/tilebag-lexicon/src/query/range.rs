@@ -32,7 +32,7 @@ impl NumRange {
             s.parse().map_err(|_| {
                 QueryError::new(
                     text,
-                    format!("`{s}` is not a whole number; write a range like 7, 7-8, 2- or -500"),
+                    format!("“{s}” is not a whole number; write a range like 7, 7-8, 2- or -500"),
                 )
             })
         };
@@ -98,13 +98,13 @@ mod tests {
     fn bad_ranges_say_why() {
         assert_eq!(
             NumRange::parse("8-7").unwrap_err().to_string(),
-            "`8-7`: the range is empty: 8 is above 7"
+            "“8-7”: the range is empty: 8 is above 7"
         );
         assert!(
             NumRange::parse("seven")
                 .unwrap_err()
                 .message
-                .contains("`seven` is not a whole number")
+                .contains("“seven” is not a whole number")
         );
         assert!(NumRange::parse("-").is_err());
         assert!(NumRange::parse("1-2-3").is_err());

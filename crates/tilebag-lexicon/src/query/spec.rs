@@ -238,7 +238,7 @@ mod tests {
         let err = spec.to_query(|_| None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "anagram: `[AB`: the letter class `[` at position 1 is not closed; add `]`"
+            "anagram: “[AB”: the letter class “[” at position 1 is not closed; add “]”"
         );
         let spec = SearchSpec {
             in_lexicon: Some("NOPE".into()),
@@ -246,7 +246,7 @@ mod tests {
         };
         assert_eq!(
             spec.to_query(|_| None).unwrap_err().to_string(),
-            "in-lexicon: `NOPE`: no lexicon has this name"
+            "in-lexicon: “NOPE”: no lexicon has this name"
         );
         let spec = SearchSpec {
             inner_hook: Some("middle".into()),

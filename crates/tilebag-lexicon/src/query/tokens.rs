@@ -33,7 +33,7 @@ pub(crate) fn tokenize(query: &str) -> Result<Vec<Token>, QueryError> {
             ']' => {
                 return Err(QueryError::new(
                     query,
-                    format!("`]` at position {} closes no `[`", i + 1),
+                    format!("“]” at position {} closes no “[”", i + 1),
                 ));
             }
             c => Token::Letter(letter(query, c, i)?),
@@ -58,7 +58,7 @@ fn letter(query: &str, c: char, at: usize) -> Result<usize, QueryError> {
             QueryError::new(
                 query,
                 format!(
-                    "`{c}` at position {} is not a letter A-Z, `?`, `*` or `[...]`",
+                    "“{c}” at position {} is not a letter A-Z, “?”, “*” or “[...]”",
                     at + 1
                 ),
             )
@@ -76,7 +76,7 @@ fn class(query: &str, chars: &[char], open: usize) -> Result<(u32, usize), Query
             QueryError::new(
                 query,
                 format!(
-                    "the letter class `[` at position {} is not closed; add `]`",
+                    "the letter class “[” at position {} is not closed; add “]”",
                     open + 1
                 ),
             )
@@ -96,7 +96,7 @@ fn class(query: &str, chars: &[char], open: usize) -> Result<(u32, usize), Query
             if to < from {
                 return Err(QueryError::new(
                     query,
-                    format!("the range `{}-{}` runs backwards", inside[j], inside[j + 2]),
+                    format!("the range “{}-{}” runs backwards", inside[j], inside[j + 2]),
                 ));
             }
             mask |= (from..=to).fold(0, |m, l| m | 1 << l);
@@ -180,20 +180,20 @@ mod tests {
         let msg = |q: &str| tokenize(q).unwrap_err().to_string();
         assert_eq!(
             msg("[AB"),
-            "`[AB`: the letter class `[` at position 1 is not closed; add `]`"
+            "“[AB”: the letter class “[” at position 1 is not closed; add “]”"
         );
-        assert_eq!(msg("AB]"), "`AB]`: `]` at position 3 closes no `[`");
+        assert_eq!(msg("AB]"), "“AB]”: “]” at position 3 closes no “[”");
         assert_eq!(
             msg("AB3"),
-            "`AB3`: `3` at position 3 is not a letter A-Z, `?`, `*` or `[...]`"
+            "“AB3”: “3” at position 3 is not a letter A-Z, “?”, “*” or “[...]”"
         );
         assert_eq!(
             msg("[]"),
-            "`[]`: the letter class at position 1 matches no letter"
+            "“[]”: the letter class at position 1 matches no letter"
         );
-        assert_eq!(msg("[Z-A]"), "`[Z-A]`: the range `Z-A` runs backwards");
-        assert_eq!(msg(""), "``: the query is empty; give some letters");
-        assert!(msg("CAFÉ").contains("`É` at position 4"));
+        assert_eq!(msg("[Z-A]"), "“[Z-A]”: the range “Z-A” runs backwards");
+        assert_eq!(msg(""), "the query is empty; give some letters");
+        assert!(msg("CAFÉ").contains("“É” at position 4"));
     }
 
     struct Class(u32);

@@ -55,7 +55,7 @@ pub fn check_day(app: &App, asked: Option<&str>) -> Result<NaiveDate, ServiceErr
         .ok()
         .filter(|_| text.len() == 10)
         .ok_or_else(|| {
-            ServiceError::invalid(format!("date: `{text}` is not a date like {today}"))
+            ServiceError::invalid(format!("date: “{text}” is not a date like {today}"))
         })?;
     if day > today {
         return Err(ServiceError::Forbidden {
@@ -315,7 +315,7 @@ fn medal(name: &str) -> Result<Medal, ServiceError> {
     ]
     .into_iter()
     .find(|m| m.name() == name)
-    .ok_or_else(|| ServiceError::Document(format!("a stored medal is named `{name}`")))
+    .ok_or_else(|| ServiceError::Document(format!("a stored medal is named “{name}”")))
 }
 
 impl MedalCounts {
@@ -352,7 +352,7 @@ pub async fn hall(app: &App, period: Option<&str>) -> Result<Vec<MedalCounts>, S
         "all" => EARLIEST_DAY,
         other => {
             return Err(ServiceError::invalid(format!(
-                "period: say week, month, year or all, not `{other}`"
+                "period: say week, month, year or all, not “{other}”"
             )));
         }
     };
@@ -390,7 +390,7 @@ pub async fn player_medals(app: &App, name: &str) -> Result<PlayerMedals, Servic
         .store
         .user_by_name(name)
         .await
-        .map_err(|_| ServiceError::not_found(format!("no player is called `{name}`")))?;
+        .map_err(|_| ServiceError::not_found(format!("no player is called “{name}”")))?;
     let mut counts = MedalCounts {
         username: user.username.clone(),
         ..MedalCounts::default()

@@ -114,7 +114,7 @@ pub async fn first_day(app: &App, record: bool) -> Result<NaiveDate, ServiceErro
         }
     };
     NaiveDate::parse_from_str(&stored, "%Y-%m-%d")
-        .map_err(|e| ServiceError::Document(format!("the stored first day `{stored}`: {e}")))
+        .map_err(|e| ServiceError::Document(format!("the stored first day “{stored}”: {e}")))
 }
 
 /// Whether a day is over and its last rounds too, at `now`.

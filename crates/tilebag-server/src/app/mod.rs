@@ -3,6 +3,7 @@
 //! HTTP layer turns into statuses. Each change of stored state is one unit of work in the
 //! store (one transaction), decided by the pure study logic.
 
+pub mod about;
 pub mod challenges;
 pub mod clock;
 pub mod documents;

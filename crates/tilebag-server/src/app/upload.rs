@@ -39,7 +39,7 @@ pub fn read_upload(lexicon: &Lexicon, text: &[u8]) -> Result<Vec<String>, Servic
             continue;
         };
         if !(2..=15).contains(&entry.len()) || !entry.bytes().all(|b| b.is_ascii_alphabetic()) {
-            bad.push(format!("line {}: `{entry}` is not 2-15 letters A-Z", n + 1));
+            bad.push(format!("line {}: “{entry}” is not 2-15 letters A-Z", n + 1));
         } else if let Some(id) = lexicon.find_alphagram(entry) {
             let letters = lexicon.alphagram(id).letters();
             if seen.insert(letters.clone()) {
@@ -47,7 +47,7 @@ pub fn read_upload(lexicon: &Lexicon, text: &[u8]) -> Result<Vec<String>, Servic
             }
         } else {
             bad.push(format!(
-                "line {}: `{entry}` has no anagrams in {}",
+                "line {}: “{entry}” has no anagrams in {}",
                 n + 1,
                 lexicon.name()
             ));

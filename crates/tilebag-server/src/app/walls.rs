@@ -119,6 +119,17 @@ pub fn progress(list: &StudyList) -> Progress {
     }
 }
 
+/// A new wall of the alphagrams a search finds (more than a wall holds is caught by
+/// [`create`]), with the lexicon searched; the wall says what the search was.
+pub fn searched<'a>(
+    lexicons: &'a Lexicons,
+    search: &crate::search_form::SearchForm,
+) -> Result<(&'a Lexicon, Source<'static>), ServiceError> {
+    let (lexicon, alphagrams) = alphagrams_of(lexicons, search)?;
+    let about = super::about::describe(search);
+    Ok((lexicon, Source::Alphagrams { alphagrams, about }))
+}
+
 /// The alphagrams a search finds for a new wall (more than a wall holds is caught by
 /// [`create`]), with the lexicon searched.
 pub fn alphagrams_of<'a>(
@@ -152,7 +163,12 @@ pub fn alphagrams_of<'a>(
 #[derive(Debug)]
 pub enum Source<'a> {
     /// Alphagrams found by a search or uploaded, shuffled once with a fresh seed.
-    Alphagrams(Vec<String>),
+    Alphagrams {
+        /// The alphagrams.
+        alphagrams: Vec<String>,
+        /// Where they came from, in a few words ("7s, probability 1–500", "uploaded file").
+        about: String,
+    },
     /// A player's saved list, dealt as asked.
     List {
         /// The list.
@@ -182,8 +198,8 @@ pub async fn create(
     source: Source<'_>,
     settings: &WallSettings,
 ) -> Result<(WallId, bool), ServiceError> {
-    let (mut list, list_id, attempt, settings, questions) = match source {
-        Source::Alphagrams(alphagrams) => {
+    let (mut list, list_id, attempt, settings, questions, about) = match source {
+        Source::Alphagrams { alphagrams, about } => {
             settings.check()?;
             if alphagrams.is_empty() {
                 return Err(ServiceError::invalid(
@@ -205,11 +221,11 @@ pub async fn create(
                 )));
             }
             let list = StudyList::new(alphagrams, rand::rng().random());
-            (list, None, None, settings.clone(), None)
+            (list, None, None, settings.clone(), None, Some(about))
         }
         Source::List { id, user, deal } => {
             settings.check()?;
-            let (_, body) = app.store.list(id, user.id).await.map_err(|e| match e {
+            let (summary, body) = app.store.list(id, user.id).await.map_err(|e| match e {
                 StoreError::NotFound => ServiceError::not_found("no such list"),
                 other => other.into(),
             })?;
@@ -221,7 +237,15 @@ pub async fn create(
                     "nothing left to deal: try first missed or start over",
                 ));
             }
-            (list, Some(id), None, settings.clone(), Some(questions))
+            let about = format!("list “{}”", summary.name);
+            (
+                list,
+                Some(id),
+                None,
+                settings.clone(),
+                Some(questions),
+                Some(about),
+            )
         }
         Source::Challenge {
             questions,
@@ -234,7 +258,8 @@ pub async fn create(
                 seconds,
                 ..WallSettings::default()
             };
-            (list, None, Some(attempt), settings, Some(questions))
+            // The challenge's title is its description: the wall's view reads it.
+            (list, None, Some(attempt), settings, Some(questions), None)
         }
     };
     let questions = match questions {
@@ -260,6 +285,8 @@ pub async fn create(
         round: write(&round),
         deadline: round.deadline,
         attempt,
+        source: about,
+        place: Some(super::about::place(&list, settings.questions_per_round)),
     };
     Ok(app.store.create_wall(new, app.clock.now_s()).await?)
 }
@@ -430,9 +457,12 @@ pub fn decide(
             loaded.round =
                 Round::start(questions, i64::from(loaded.settings.seconds) * 1000, now_ms);
         }
+        let place = super::about::place(&study, loaded.settings.questions_per_round);
+        loaded.wall.place = Some(place);
         change.list = Some(ListUpdate {
             progress: progress(&study),
             list: write(&study),
+            place: Some(place),
         });
     }
     if loaded.round != before {

@@ -5,3 +5,4 @@ mod axe;
 mod common;
 mod play;
 mod support;
+mod wall;

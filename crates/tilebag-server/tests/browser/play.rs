@@ -3,7 +3,9 @@
 
 use fantoccini::Locator;
 
-use crate::support::{guess, registered, text, wait_for_text};
+use crate::support::{
+    answers, click, guess, registered, start_wall, text, type_into, wait_for_text,
+};
 
 #[tokio::test]
 #[allow(
@@ -16,26 +18,8 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     else {
         return;
     };
-    let lexicon = tilebag_bundled::scowl80();
 
-    client.goto(&app.url("/walls/new")).await.unwrap();
-    for (id, value) in [
-        ("length", "7"),
-        ("probability", "1-30"),
-        ("questions_per_round", "10"),
-        ("seconds", "300"),
-    ] {
-        let field = client.find(Locator::Id(id)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
-    }
-    client
-        .find(Locator::Css("#new-wall button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    start_wall(&client, &app, "1-30", "10", "300").await;
     let letters = text(&client, ".tile[data-question='0'] .letters").await;
     assert!(
         client
@@ -52,14 +36,6 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     );
 
     // Right answers appear under their tile; a wrong one is counted; a repeat counts once.
-    let answers = |letters: &str| -> Vec<String> {
-        let id = lexicon.find_alphagram(letters).expect("a real alphagram");
-        lexicon
-            .alphagram(id)
-            .words()
-            .map(|w| w.text().to_owned())
-            .collect()
-    };
     let first = answers(&letters);
     guess(&client, &first[0].to_lowercase()).await;
     wait_for_text(&client, ".tile[data-question='0'] .found", &first[0]).await;
@@ -73,17 +49,12 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     wait_for_text(&client, ".tile[data-question='1'] .found", &second[0]).await;
     assert_eq!(text(&client, "#score").await, "2");
 
-    // Give up: every solution is shown, found ones marked.
-    client
-        .find(Locator::Id("give-up"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // Give up (it asks first): every solution is shown, found ones marked.
+    click(&client, "give-up").await;
+    click(&client, "give-up").await;
     wait_for_text(&client, "#solutions", &letters).await;
     let found = client
-        .find(Locator::Css("#solutions b.found"))
+        .find(Locator::Css("#solutions .w.found"))
         .await
         .unwrap()
         .text()
@@ -95,29 +66,19 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     );
     assert_eq!(
         client
-            .find_all(Locator::Css("#solutions tbody tr"))
+            .find_all(Locator::Css("#solutions tbody"))
             .await
             .unwrap()
             .len(),
-        10
+        10,
+        "a group of rows per question"
     );
 
     // Save the list, then continue it from the lists page.
-    client
-        .find(Locator::Id("list-name"))
-        .await
-        .unwrap()
-        .send_keys("Browser sevens")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&client, "#message", "Saved as").await;
+    type_into(&client, "list-name", "Browser sevens").await;
+    click(&client, "save").await;
+    wait_for_text(&client, "#save-status", "Saved as").await;
+    wait_for_text(&client, "#save", "Saved ✓").await;
     client.goto(&app.url("/lists")).await.unwrap();
     wait_for_text(&client, "#lists", "Browser sevens").await;
     client
@@ -147,7 +108,6 @@ async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
     else {
         return;
     };
-    let lexicon = tilebag_bundled::scowl80();
 
     client.goto(&app.url("/challenges")).await.unwrap();
     client
@@ -162,24 +122,12 @@ async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
         client.find_all(Locator::Css(".tile")).await.unwrap().len(),
         50
     );
-    let word = lexicon
-        .alphagram(lexicon.find_alphagram(&letters).expect("alphagram"))
-        .words()
-        .next()
-        .expect("word")
-        .text()
-        .to_owned();
-    guess(&client, &word).await;
+    guess(&client, &answers(&letters)[0]).await;
     wait_for_text(&client, "#score", "1").await;
-    client
-        .find(Locator::Id("give-up"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&client, "#message", "Round over").await;
-    wait_for_text(&client, "#challenge-link", "see the leaderboard").await;
+    click(&client, "give-up").await;
+    click(&client, "give-up").await;
+    wait_for_text(&client, "#message", "You gave up").await;
+    wait_for_text(&client, "#leaderboard", "champion (you)").await;
     client
         .find(Locator::Css("#challenge-link a"))
         .await

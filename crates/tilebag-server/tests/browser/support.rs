@@ -96,6 +96,79 @@ pub async fn wait_for_text(client: &Client, css: &str, needle: &str) {
     panic!("{css} never showed {needle:?}");
 }
 
+/// Clicks the element with this id.
+pub async fn click(client: &Client, id: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types keys into the element with this id.
+pub async fn type_into(client: &Client, id: &str, keys: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Whether the element with this id is shown.
+pub async fn shown(client: &Client, id: &str) -> bool {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+/// Starts a wall of sevens from the New wall page and waits for its tiles.
+pub async fn start_wall(
+    client: &Client,
+    app: &common::TestApp,
+    probability: &str,
+    per_round: &str,
+    seconds: &str,
+) {
+    client.goto(&app.url("/walls/new")).await.unwrap();
+    for (id, value) in [
+        ("length", "7"),
+        ("probability", probability),
+        ("questions_per_round", per_round),
+        ("seconds", seconds),
+    ] {
+        let field = client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+    client
+        .find(Locator::Css("#new-wall button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(client, ".tile[data-question='0'] .letters").await;
+}
+
+/// The words of an alphagram in the test lexicon.
+pub fn answers(letters: &str) -> Vec<String> {
+    let lexicon = tilebag_bundled::scowl80();
+    let id = lexicon.find_alphagram(letters).expect("a real alphagram");
+    lexicon
+        .alphagram(id)
+        .words()
+        .map(|w| w.text().to_owned())
+        .collect()
+}
+
 pub async fn guess(client: &Client, word: &str) {
     let input = client.find(Locator::Id("guess")).await.expect("guess box");
     input

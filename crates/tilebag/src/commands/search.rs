@@ -180,7 +180,7 @@ fn read_list(path: &Path) -> anyhow::Result<Vec<String>> {
         };
         if !(2..=15).contains(&entry.len()) || !entry.bytes().all(|b| b.is_ascii_alphabetic()) {
             bail!(
-                "{}, line {}: `{entry}` is not a word or alphagram of 2-15 letters A-Z",
+                "{}, line {}: “{entry}” is not a word or alphagram of 2-15 letters A-Z",
                 path.display(),
                 n + 1
             );

@@ -292,7 +292,7 @@ pub fn admin(args: &AdminArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|e| match e {
                 tilebag_store::StoreError::NotFound => {
-                    anyhow::anyhow!("no player is called `{}`", args.username)
+                    anyhow::anyhow!("no player is called “{}”", args.username)
                 }
                 other => other.into(),
             })?;

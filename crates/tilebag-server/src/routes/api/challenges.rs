@@ -66,7 +66,7 @@ pub async fn list(
 /// The challenge a slug names.
 pub fn parse(slug: &str) -> Result<Challenge, AppError> {
     Challenge::parse(slug)
-        .ok_or_else(|| AppError::not_found(format!("no challenge is called `{slug}`")))
+        .ok_or_else(|| AppError::not_found(format!("no challenge is called “{slug}”")))
 }
 
 /// Starts a wall on a challenge; the first attempt by a logged-in player on the day counts,
@@ -95,9 +95,8 @@ pub async fn play(
     .await?;
     admission.keep();
     let loaded = walls::load(&state.app, wall, &player.owner).await?;
-    let link = crate::wall_view::challenge_link(&state.app, &loaded).await?;
-    let mut body = serde_json::to_value(crate::wall_view::view(&state.app, &loaded, link))
-        .map_err(AppError::internal)?;
+    let view = crate::wall_view::view_for(&state.app, &loaded, &player).await?;
+    let mut body = serde_json::to_value(view).map_err(AppError::internal)?;
     body["counts"] = serde_json::Value::Bool(counts);
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     player.set_cookie(&mut response);

@@ -179,7 +179,7 @@ pub async fn rename(
             StoreError::Conflict(_) => AppError::new(
                 StatusCode::CONFLICT,
                 "conflict",
-                format!("you already have a list named `{name}` in this lexicon"),
+                format!("you already have a list named “{name}” in this lexicon"),
             ),
             other => not_found_list(other),
         })?;
@@ -249,7 +249,7 @@ pub async fn export(
         }
         other => {
             return Err(AppError::bad_request(format!(
-                "as: say alphagrams or words, not `{other}`"
+                "as: say alphagrams or words, not “{other}”"
             )));
         }
     };

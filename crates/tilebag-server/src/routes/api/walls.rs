@@ -18,7 +18,7 @@ use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::player::Player;
 use crate::search_form::SearchForm;
 use crate::state::AppState;
-use crate::wall_view::{WallView, challenge_link, view};
+use crate::wall_view::{WallView, view_for};
 
 /// The routes of walls.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -40,8 +40,8 @@ pub async fn answer(
     status: StatusCode,
     loaded: &Loaded,
 ) -> Result<Response, AppError> {
-    let link = challenge_link(&state.app, loaded).await?;
-    let mut response = (status, Json(view(&state.app, loaded, link))).into_response();
+    let view = view_for(&state.app, loaded, player).await?;
+    let mut response = (status, Json(view)).into_response();
     player.set_cookie(&mut response);
     Ok(response)
 }
@@ -65,8 +65,7 @@ pub async fn create(
     player: Player,
     AppJson(body): AppJson<NewWall>,
 ) -> Result<Response, AppError> {
-    let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &body.search)?;
-    let source = Source::Alphagrams(alphagrams);
+    let (lexicon, source) = walls::searched(&state.app.lexicons, &body.search)?;
     let id = player
         .start_wall(&state, lexicon, source, &body.settings)
         .await?;
@@ -111,7 +110,10 @@ pub async fn upload(
         seconds: params.seconds.unwrap_or(defaults.seconds),
         ..defaults
     };
-    let source = Source::Alphagrams(alphagrams);
+    let source = Source::Alphagrams {
+        alphagrams,
+        about: "uploaded file".to_owned(),
+    };
     let id = player
         .start_wall(&state, lexicon, source, &settings)
         .await?;
@@ -274,7 +276,7 @@ fn save_error(error: SaveError, name: &str) -> AppError {
         SaveError::Store(StoreError::Conflict(_)) => AppError::new(
             StatusCode::CONFLICT,
             "conflict",
-            format!("you already have a list named `{name}` in this lexicon"),
+            format!("you already have a list named “{name}” in this lexicon"),
         ),
         SaveError::Store(StoreError::NotFound) => AppError::not_found("no such wall"),
         SaveError::Store(other) => other.into(),

@@ -158,7 +158,7 @@ pub(crate) async fn admin(
         None => return Ok(Redirect::to("/login").into_response()),
         Some((_, user)) if !user.is_admin => {
             return Err(AppError::forbidden(
-                "admins only: ask an admin to run `tilebag user admin NAME`",
+                "admins only: ask an admin to run “tilebag user admin NAME”",
             )
             .into());
         }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Form, Page, PageError, Path, render};
-use crate::app::walls::{self, Mode, Source, WallSettings};
+use crate::app::walls::{self, Mode, WallSettings};
 use crate::auth::MaybeUser;
 use crate::client::ClientIp;
 use crate::error::AppError;
@@ -107,7 +107,7 @@ async fn create_wall(
         anagrams: form.anagrams,
         ..SearchForm::default()
     };
-    let (lexicon, alphagrams) = walls::alphagrams_of(&state.app.lexicons, &search)?;
+    let (lexicon, source) = walls::searched(&state.app.lexicons, &search)?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
         questions_per_round: form
@@ -117,7 +117,6 @@ async fn create_wall(
         mode: form.mode.unwrap_or(defaults.mode),
         min_length: form.min_length.unwrap_or(defaults.min_length),
     };
-    let source = Source::Alphagrams(alphagrams);
     let id = player.start_wall(state, lexicon, source, &settings).await?;
     let mut response = Redirect::to(&format!("/walls/{}", id.0)).into_response();
     player.set_cookie(&mut response);
