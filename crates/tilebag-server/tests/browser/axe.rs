@@ -22,10 +22,10 @@ mod find {
     pub const SCORE: &str = "#score";
     pub const GIVE_UP: &str = "give-up";
     pub const SOLUTIONS: &str = "#solutions tbody tr";
-    pub const LEADERBOARD_LINK: &str = "#challenge-link a";
+    pub const LEADERBOARD_LINK: &str = "#challenge-link:not([hidden]) a";
     pub const LIST_NAME: &str = "list-name";
     pub const SAVE_LIST: &str = "save";
-    pub const MESSAGE: &str = "#message";
+    pub const ROUND_OVER: &str = "#after:not([hidden])";
     pub const THEME: &str = "theme";
     pub const SAVE_SETTINGS: &str = "form[action='/settings'] button[type=submit]";
 }
@@ -204,8 +204,9 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
     let letters = text(client, find::FIRST_TILE).await;
     guess(client, &first_answer(&letters)).await;
     wait_for_text(client, find::SCORE, "1").await;
-    click(client, Locator::Id(find::GIVE_UP)).await;
-    wait_for_text(client, find::LEADERBOARD_LINK, "leaderboard").await;
+    give_up(client).await;
+    wait_for_text(client, find::LEADERBOARD_LINK, "").await;
+    let challenge_wall = client.current_url().await.unwrap().path().to_owned();
     let leaderboard = client
         .find(Locator::Css(find::LEADERBOARD_LINK))
         .await
@@ -216,7 +217,7 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         .expect("the leaderboard's address");
 
     let after = start_wall(app, client).await;
-    click(client, Locator::Id(find::GIVE_UP)).await;
+    give_up(client).await;
     text(client, find::SOLUTIONS).await;
     client
         .find(Locator::Id(find::LIST_NAME))
@@ -226,7 +227,7 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         .await
         .unwrap();
     click(client, Locator::Id(find::SAVE_LIST)).await;
-    wait_for_text(client, find::MESSAGE, "Saved as").await;
+    wait_for_text(client, "main", "Saved as").await;
     let during = start_wall(app, client).await;
 
     let mut stops = vec![
@@ -247,6 +248,11 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         stop("new wall", "/walls/new", (find::NEW_WALL, "")),
         stop("wall during a round", &during, (".tile", "")),
         stop("wall after a round", &after, (find::SOLUTIONS, "")),
+        stop(
+            "challenge wall after its round",
+            &challenge_wall,
+            (find::LEADERBOARD_LINK, ""),
+        ),
         stop("lists", "/lists", ("main", "Likely sevens")),
         stop("challenges", "/challenges", (find::CHALLENGE_PLAY, "")),
         stop("player", &format!("/players/{PLAYER}"), ("main h1", PLAYER)),
@@ -268,6 +274,20 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
 
 async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap().click().await.unwrap();
+}
+
+/// Gives up the round, confirming if the page asks.
+async fn give_up(client: &Client) {
+    for _ in 0..3 {
+        click(client, Locator::Id(find::GIVE_UP)).await;
+        for _ in 0..20 {
+            if client.find(Locator::Css(find::ROUND_OVER)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    panic!("the round did not end on giving up");
 }
 
 /// Starts a wall of ten likely sevens with an hour a round; returns its path.
