@@ -433,7 +433,7 @@ async fn screenshot(client: &Client, dir: &std::path::Path, label: &str, window:
     let (width, usual) = window;
     let beyond = client
         .execute(
-            "return document.documentElement.scrollHeight - innerHeight",
+            "scrollTo(0, 0); return document.documentElement.scrollHeight - innerHeight",
             vec![],
         )
         .await
