@@ -24,6 +24,11 @@ pub fn chromium() -> Option<(&'static str, &'static str)> {
 }
 
 pub async fn browser(port: u16) -> (Driver, Client) {
+    browser_with(port, &[]).await
+}
+
+/// A browser started with these Chromium flags besides the usual ones (e.g. `--force-dark-mode`).
+pub async fn browser_with(port: u16, flags: &[&str]) -> (Driver, Client) {
     // Two crypto providers are compiled in (ring for tilebag, another for the WebDriver
     // client's dependencies): say which one rustls should use.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -45,6 +50,10 @@ pub async fn browser(port: u16) -> (Driver, Client) {
                      "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())]
         }
     });
+    let mut capabilities = capabilities;
+    if let Some(args) = capabilities["goog:chromeOptions"]["args"].as_array_mut() {
+        args.extend(flags.iter().map(|flag| serde_json::json!(flag)));
+    }
     let capabilities = capabilities.as_object().expect("object").clone();
     for _ in 0..100 {
         let connected = ClientBuilder::rustls()
