@@ -11,7 +11,7 @@ use serde_json::Value;
 use tilebag_store::testing::skip;
 use tokio::sync::OnceCell;
 
-use crate::support::{self, guess, text, wait_for_text};
+use crate::support::{self, give_up, guess, text, wait_for_text};
 
 /// What the walk finds things by: ids, form actions and button roles the pages keep.
 mod find {
@@ -20,12 +20,10 @@ mod find {
     pub const NEW_WALL_SUBMIT: &str = "form[action='/walls'] button[type=submit]";
     pub const FIRST_TILE: &str = ".tile[data-question='0'] .letters";
     pub const SCORE: &str = "#score";
-    pub const GIVE_UP: &str = "give-up";
     pub const SOLUTIONS: &str = "#solutions tbody tr";
     pub const LEADERBOARD_LINK: &str = "#challenge-link:not([hidden]) a";
     pub const LIST_NAME: &str = "list-name";
     pub const SAVE_LIST: &str = "save";
-    pub const ROUND_OVER: &str = "#after:not([hidden])";
     pub const THEME: &str = "theme";
     pub const SAVE_SETTINGS: &str = "form[action='/settings'] button[type=submit]";
 }
@@ -274,20 +272,6 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
 
 async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap().click().await.unwrap();
-}
-
-/// Gives up the round, confirming if the page asks.
-async fn give_up(client: &Client) {
-    for _ in 0..3 {
-        click(client, Locator::Id(find::GIVE_UP)).await;
-        for _ in 0..20 {
-            if client.find(Locator::Css(find::ROUND_OVER)).await.is_ok() {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    }
-    panic!("the round did not end on giving up");
 }
 
 /// Starts a wall of ten likely sevens with an hour a round; returns its path.

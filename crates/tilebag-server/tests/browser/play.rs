@@ -4,7 +4,7 @@
 use fantoccini::Locator;
 
 use crate::support::{
-    answers, click, guess, registered, start_wall, text, type_into, wait_for_text,
+    answers, click, give_up, guess, registered, start_wall, text, type_into, wait_for_text,
 };
 
 #[tokio::test]
@@ -50,8 +50,7 @@ async fn a_player_plays_a_wall_in_a_real_browser() {
     assert_eq!(text(&client, "#score").await, "2");
 
     // Give up (it asks first): every solution is shown, found ones marked.
-    click(&client, "give-up").await;
-    click(&client, "give-up").await;
+    give_up(&client).await;
     wait_for_text(&client, "#solutions", &letters).await;
     let found = client
         .find(Locator::Css("#solutions .w.found"))
@@ -124,8 +123,7 @@ async fn a_player_plays_todays_sevens_and_sees_the_leaderboard() {
     );
     guess(&client, &answers(&letters)[0]).await;
     wait_for_text(&client, "#score", "1").await;
-    click(&client, "give-up").await;
-    click(&client, "give-up").await;
+    give_up(&client).await;
     wait_for_text(&client, "#message", "You gave up").await;
     wait_for_text(&client, "#leaderboard", "champion (you)").await;
     client

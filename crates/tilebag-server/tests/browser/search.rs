@@ -5,7 +5,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::support::{guest, registered, text, wait_for_text};
+use crate::support::{give_up, guest, registered, text, wait_for_text};
 
 /// Saves a screenshot under `TILEBAG_SCREENSHOT_DIR`, when it is set, to look at by eye.
 async fn look(client: &Client, name: &str) {
@@ -262,7 +262,7 @@ async fn on_a_phone_continue_is_on_screen_and_no_page_scrolls_sideways() {
     fill(&client, "questions_per_round", "10").await;
     click(&client, "#new-wall button[type=submit]").await;
     tiles(&client).await;
-    click(&client, "#give-up").await;
+    give_up(&client).await;
     client
         .find(Locator::Id("list-name"))
         .await
@@ -271,7 +271,7 @@ async fn on_a_phone_continue_is_on_screen_and_no_page_scrolls_sideways() {
         .await
         .unwrap();
     click(&client, "#save").await;
-    wait_for_text(&client, "#message", "Saved as").await;
+    wait_for_text(&client, "#save-status", "Saved as").await;
 
     client.goto(&app.url("/lists")).await.unwrap();
     wait_for_text(&client, "#lists", "Phone list").await;

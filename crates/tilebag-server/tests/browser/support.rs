@@ -158,6 +158,14 @@ pub async fn start_wall(
     text(client, ".tile[data-question='0'] .letters").await;
 }
 
+/// Gives up, confirming, and waits for the solutions.
+pub async fn give_up(client: &Client) {
+    click(client, "give-up").await;
+    wait_for_text(client, "#give-up", "Yes, give up").await;
+    click(client, "give-up").await;
+    wait_for_text(client, "#result-heading", "You gave up").await;
+}
+
 /// The words of an alphagram in the test lexicon.
 pub fn answers(letters: &str) -> Vec<String> {
     let lexicon = tilebag_bundled::scowl80();

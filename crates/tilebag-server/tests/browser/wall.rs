@@ -10,19 +10,11 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 use crate::support::{
-    answers, click, guess, registered, shown, start_wall, text, type_into, wait_for_text,
+    answers, click, give_up, guess, registered, shown, start_wall, text, type_into, wait_for_text,
 };
 
 async fn new_wall(client: &Client, app: &TestApp, probability: &str, per_round: &str) {
     start_wall(client, app, probability, per_round, "600").await;
-}
-
-/// Gives up, confirming, and waits for the solutions.
-async fn give_up(client: &Client) {
-    click(client, "give-up").await;
-    wait_for_text(client, "#give-up", "Yes, give up").await;
-    click(client, "give-up").await;
-    wait_for_text(client, "#result-heading", "You gave up").await;
 }
 
 /// Runs `script` in the page until it answers something other than null (10 s at most).
