@@ -62,7 +62,13 @@ pub fn describe(search: &SearchForm) -> String {
 pub fn place(list: &StudyList, per_round: usize) -> Place {
     let per_round = per_round.max(1);
     let count = |n: usize| i64::try_from(n.div_ceil(per_round)).unwrap_or(i64::MAX);
-    let round = count(list.next).max(1);
+    // Rounds finished in this pass, and the one dealt if it is still being played.
+    let done = list.next.saturating_sub(list.unfinished.len());
+    let round = if list.round > 0 {
+        count(done).saturating_add(1)
+    } else {
+        count(done).max(1)
+    };
     Place {
         round,
         rounds: count(list.queue.len()).max(round),
@@ -107,6 +113,16 @@ mod tests {
             }
         );
         list.deal(tilebag_study::Deal::Continue, 10);
+        assert_eq!(
+            place(&list, 10).round,
+            1,
+            "an abandoned round is dealt again"
+        );
+        list.finish_round();
+        assert_eq!(place(&list, 10).round, 1, "the round just played");
+        list.deal(tilebag_study::Deal::Continue, 10);
+        assert_eq!(place(&list, 10).round, 2);
+        list.finish_round();
         list.deal(tilebag_study::Deal::Continue, 10);
         assert_eq!(
             place(&list, 10),
