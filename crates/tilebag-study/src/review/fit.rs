@@ -51,7 +51,8 @@ pub enum FitError {
 }
 
 /// The optimizer's training items: for each card, its reviews since it was last new, and for
-/// each review after the first, the history up to it (days between reviews, whole days).
+/// each review after the first, the history up to it (days between reviews, whole days) —
+/// once the history spans a day, since same-day reviews alone teach FSRS nothing long-term.
 #[must_use]
 pub fn training_items(logs: &[ReviewLog]) -> Vec<fsrs::FSRSItem> {
     let mut by_card: BTreeMap<u64, Vec<&ReviewLog>> = BTreeMap::new();
@@ -77,7 +78,8 @@ pub fn training_items(logs: &[ReviewLog]) -> Vec<fsrs::FSRSItem> {
                 rating: u32::from(log.rating.number()),
                 delta_t,
             });
-            if history.len() >= 2 {
+            // The optimizer needs a review a day or more after another (it panics otherwise).
+            if history.len() >= 2 && history.iter().any(|r| r.delta_t > 0) {
                 items.push(fsrs::FSRSItem {
                     reviews: history.clone(),
                 });
@@ -103,9 +105,16 @@ pub fn fit(logs: &[ReviewLog]) -> Result<Fit, FitError> {
     })
     .map_err(optimizer)?;
     let fitted = fsrs::FSRS::new(&weights).map_err(optimizer)?;
+    // Judged, as FSRS's benchmarks are, on the reviews a day or more after the one before:
+    // the predictions intervals are made of (a same-day review predicts certain recall).
+    let long_term: Vec<fsrs::FSRSItem> = items
+        .iter()
+        .filter(|item| item.reviews.last().is_some_and(|r| r.delta_t > 0))
+        .cloned()
+        .collect();
     let evaluate = |model: &fsrs::FSRS| {
         model
-            .evaluate(items.clone(), |_| true)
+            .evaluate(long_term.clone(), |_| true)
             .map(|e| Evaluation {
                 log_loss: e.log_loss,
                 rmse: e.rmse_bins,

@@ -19,6 +19,7 @@ mod fuzz;
 mod postpone;
 mod schedule;
 mod settings;
+mod simulate;
 mod steps;
 mod stored;
 
@@ -27,6 +28,7 @@ pub use fuzz::{fuzz_bounds, fuzz_factor, fuzzed_interval};
 pub use postpone::{postpone, postpone_order};
 pub use schedule::{Outcomes, Scheduler};
 pub use settings::{DeckSettings, ModelVersion, Parameters, SettingsError};
+pub use simulate::simulate;
 
 use serde::{Deserialize, Serialize};
 

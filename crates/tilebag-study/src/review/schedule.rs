@@ -107,9 +107,10 @@ impl Scheduler {
         let factor = fuzz_factor(card, before.reps);
         let states = [next.again, next.hard, next.good, next.easy];
         let mut became_leech = [false; 4];
+        let mut earliest = now;
         let after = Rating::ALL.map(|rating| {
             let state = &states[rating.index()];
-            let (schedule, leech) = self.after(
+            let (mut schedule, leech) = self.after(
                 before,
                 rating,
                 state.memory.into(),
@@ -117,6 +118,10 @@ impl Scheduler {
                 factor,
                 now,
             );
+            // An easier grade never brings the card back sooner (a long last step can outlast
+            // a one-day graduating interval).
+            schedule.due = schedule.due.max(earliest);
+            earliest = schedule.due;
             became_leech[rating.index()] = leech;
             schedule
         });
