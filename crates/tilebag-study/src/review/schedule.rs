@@ -140,24 +140,6 @@ impl Scheduler {
         now: i64,
         took_ms: u32,
     ) -> Result<Reviewed, ReviewError> {
-        self.record(card, before, rating, now, took_ms, ReviewKind::Review)
-    }
-
-    /// Marks the card forgotten at `now` (a miss outside a review, such as at a tournament):
-    /// recorded as an Again, so it counts as a lapse, relearns, and can be undone.
-    pub fn forget(&self, card: u64, before: &Schedule, now: i64) -> Result<Reviewed, ReviewError> {
-        self.record(card, before, Rating::Again, now, 0, ReviewKind::Forgotten)
-    }
-
-    fn record(
-        &self,
-        card: u64,
-        before: &Schedule,
-        rating: Rating,
-        now: i64,
-        took_ms: u32,
-        kind: ReviewKind,
-    ) -> Result<Reviewed, ReviewError> {
         let outcomes = self.outcomes(card, before, now)?;
         Ok(Reviewed {
             log: ReviewLog {
@@ -165,12 +147,20 @@ impl Scheduler {
                 time: now,
                 rating,
                 took_ms,
-                kind,
+                kind: ReviewKind::Review,
                 before: before.clone(),
                 after: outcomes.get(rating).clone(),
             },
             became_leech: outcomes.became_leech[rating.index()],
         })
+    }
+
+    /// Marks the card forgotten at `now` (a miss outside a review, such as at a tournament):
+    /// recorded as an Again, so it counts as a lapse, relearns, and can be undone.
+    pub fn forget(&self, card: u64, before: &Schedule, now: i64) -> Result<Reviewed, ReviewError> {
+        let mut forgotten = self.review(card, before, Rating::Again, now, 0)?;
+        forgotten.log.kind = ReviewKind::Forgotten;
+        Ok(forgotten)
     }
 
     /// The schedule after one grade, and whether it made the card a leech.
