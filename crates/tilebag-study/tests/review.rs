@@ -1,13 +1,13 @@
 //! Properties of the scheduler around FSRS: grades order intervals, nothing falls due before
 //! its review, undo restores the exact state, postponing goes by retrievability, fuzz is
-//! pinned and bounded; and the stored forms, leeches and fitting.
+//! pinned and bounded; and the stored forms and leeches.
 
 use proptest::prelude::*;
 use tilebag_study::document::{DocumentError, decode, encode};
 use tilebag_study::review::{
-    self, CardState, DAY_MS, DeckSettings, FitError, MIN_REVIEWS_TO_FIT, ModelVersion, Parameters,
-    Rating, ReviewError, ReviewKind, Schedule, Scheduler, fuzz_bounds, fuzz_factor,
-    fuzzed_interval, postpone, postpone_order, undo,
+    self, CardState, DAY_MS, DeckSettings, ModelVersion, Parameters, Rating, ReviewError,
+    ReviewKind, Schedule, Scheduler, fuzz_bounds, fuzz_factor, fuzzed_interval, postpone,
+    postpone_order, undo,
 };
 
 const START: i64 = 1_767_605_400_000;
@@ -337,34 +337,4 @@ fn a_rating_is_one_to_four() {
             .contains("a rating is 1 (again), 2 (hard), 3 (good) or 4 (easy), not 5"),
         "{err}"
     );
-}
-
-#[test]
-fn fitting_needs_enough_reviews() {
-    let logs = review::simulate(20, MIN_REVIEWS_TO_FIT - 1, START, 1);
-    assert_eq!(
-        review::fit(&logs).unwrap_err(),
-        FitError::TooFew {
-            found: MIN_REVIEWS_TO_FIT - 1,
-            needed: MIN_REVIEWS_TO_FIT
-        }
-    );
-}
-
-#[test]
-fn fitted_parameters_predict_a_players_history_better_than_the_defaults() {
-    let logs = review::simulate(300, 3000, START, 2);
-    assert_eq!(logs.len(), 3000);
-    let fit = review::fit(&logs).unwrap();
-    assert_eq!(fit.parameters.model, ModelVersion::Fsrs6);
-    assert_eq!(fit.parameters.weights.len(), 21);
-    assert_ne!(fit.parameters, Parameters::default());
-    assert!(
-        fit.fitted.log_loss < fit.default.log_loss,
-        "fitted {:?} against default {:?}",
-        fit.fitted,
-        fit.default
-    );
-    // The fitted parameters schedule.
-    Scheduler::new(&fit.parameters, &DeckSettings::default()).unwrap();
 }
