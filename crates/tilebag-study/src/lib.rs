@@ -1,5 +1,5 @@
 //! tilebag's study logic: walls of alphagrams played in timed rounds, and study lists that
-//! remember what was dealt and what was missed.
+//! remember what was dealt and what was missed, and spaced repetition with FSRS ([`review`]).
 //!
 //! Everything here is decided from its inputs, the current time included (`now` in Unix
 //! milliseconds), so the server stays the authority and tests drive the clock.
@@ -8,6 +8,7 @@
 pub mod challenge;
 pub mod document;
 pub mod list;
+pub mod review;
 pub mod round;
 pub mod shuffle;
 
