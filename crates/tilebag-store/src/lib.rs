@@ -8,6 +8,7 @@
 
 mod accounts;
 mod challenges;
+mod lists;
 mod migrate;
 mod prune;
 #[cfg(feature = "testing")]
@@ -21,10 +22,11 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
+pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use walls::{
-    Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Place,
-    Progress, RoundUpdate, SaveError, StoredWall, WallChange, WallId,
+    Attempt, Decision, EntryUpdate, ListUpdate, NewWall, Owner, Place, RoundUpdate, StoredWall,
+    WallChange, WallId,
 };
 
 /// Which database a store runs on.
