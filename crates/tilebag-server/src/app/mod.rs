@@ -11,6 +11,8 @@ pub mod health;
 pub mod jobs;
 pub mod sweep;
 pub mod upload;
+mod wall_settings;
+mod wall_time;
 pub mod walls;
 
 use std::sync::Arc;

@@ -8,85 +8,21 @@
 //! "missed" ticks at once, cannot lose one another.
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use tilebag_lexicon::Lexicon;
 use tilebag_store::{
     Attempt, Decision, EntryUpdate, ListId, ListUpdate, NewWall, Owner, Progress, RoundUpdate,
     StoreError, StoredWall, User, WallChange, WallId,
 };
 use tilebag_study::{Deal, EndReason, Guess, Question, Round, StudyList};
-use utoipa::ToSchema;
 
 use super::documents::{read, write};
+pub use super::wall_settings::{Mode, WallSettings};
+pub use super::wall_time::{BEAT_MS, credit_downtime, keep_time};
 use super::{App, ServiceError};
 use crate::state::Lexicons;
 
 /// Most alphagrams a wall or an uploaded list may hold.
 pub const MAX_QUESTIONS: usize = 40_000;
-
-/// How a wall's rounds are played.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct WallSettings {
-    /// Questions per round, 10 to 200.
-    #[schema(minimum = 10, maximum = 200)]
-    pub questions_per_round: usize,
-    /// Seconds per round, 1 to 3600.
-    #[schema(minimum = 1, maximum = 3600)]
-    pub seconds: u32,
-    /// `anagram`: find the words of each alphagram; `build`: every word of at least
-    /// `min_length` letters made from each rack.
-    pub mode: Mode,
-    /// Shortest word counted in build mode, 2 to 15.
-    #[schema(minimum = 2, maximum = 15)]
-    pub min_length: usize,
-}
-
-impl Default for WallSettings {
-    fn default() -> WallSettings {
-        WallSettings {
-            questions_per_round: 50,
-            seconds: 240,
-            mode: Mode::Anagram,
-            min_length: 3,
-        }
-    }
-}
-
-/// Wall mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Find every anagram.
-    Anagram,
-    /// Find every word made from some of the letters.
-    Build,
-}
-
-impl tilebag_study::document::Document for WallSettings {
-    const KIND: &'static str = "wall settings";
-    const VERSION: u32 = 1;
-}
-
-impl WallSettings {
-    /// Checks the ranges.
-    pub fn check(&self) -> Result<(), ServiceError> {
-        if !(10..=200).contains(&self.questions_per_round) {
-            return Err(ServiceError::invalid(
-                "questions_per_round: choose 10 to 200 questions per round",
-            ));
-        }
-        if !(1..=3600).contains(&self.seconds) {
-            return Err(ServiceError::invalid(
-                "seconds: a round lasts 1 second to 60 minutes",
-            ));
-        }
-        if !(2..=15).contains(&self.min_length) {
-            return Err(ServiceError::invalid("min_length: choose 2 to 15 letters"));
-        }
-        Ok(())
-    }
-}
 
 fn deal_questions(
     lexicon: &Lexicon,
@@ -540,55 +476,6 @@ pub async fn expire_all(app: &App, limit: i64) -> Result<usize, ServiceError> {
         }
     }
     Ok(ended)
-}
-
-/// How often a running server writes its heartbeat (milliseconds).
-pub const BEAT_MS: i64 = 1_000;
-
-/// Gives running rounds back the time no server was up: called at start-up with the last
-/// heartbeat any server wrote. A gap of more than two beats means every server was down
-/// for all of it; less is a server starting beside another.
-pub async fn credit_downtime(
-    app: &App,
-    last_heartbeat: Option<i64>,
-    now_ms: i64,
-) -> Result<u64, ServiceError> {
-    let Some(last) = last_heartbeat else {
-        return Ok(0);
-    };
-    let down = now_ms - last;
-    if down <= 2 * BEAT_MS {
-        return Ok(0);
-    }
-    Ok(app.store.extend_running_walls(down).await?)
-}
-
-/// At start-up: gives running rounds back the time no server was up, then writes a
-/// heartbeat every beat for as long as the returned task runs.
-pub async fn keep_time(app: &App) -> Result<tokio::task::JoinHandle<()>, ServiceError> {
-    let now = app.clock.now_ms();
-    let last = app.store.heartbeat(now).await?;
-    let credited = credit_downtime(app, last, now).await?;
-    if credited > 0 {
-        tracing::info!(
-            rounds = credited,
-            "gave running rounds back the time the server was down"
-        );
-    }
-    let app = app.clone();
-    Ok(tokio::spawn(async move {
-        let beat = std::time::Duration::from_millis(BEAT_MS.unsigned_abs());
-        let mut tick = tokio::time::interval(beat);
-        loop {
-            tick.tick().await;
-            let now = app.clock.now_ms();
-            if let Err(error) = app.store.heartbeat(now).await
-                && app.storage.failed(now, &error.to_string())
-            {
-                tracing::error!(%error, "storage is failing: could not write the heartbeat");
-            }
-        }
-    }))
 }
 
 #[cfg(test)]
