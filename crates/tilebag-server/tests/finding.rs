@@ -189,3 +189,65 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         app.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
+    for backend in backends("an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved") {
+        let app = spawn_app(backend).await;
+        let client = app.client();
+        let csrf = register(&app, &client, "twotabs", "correct horse battery").await;
+        let post = |path: String, body: Value| {
+            client
+                .post(app.url(&path))
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .json_body()
+        };
+        let settings = json!({ "questions_per_round": 50, "seconds": 60 });
+        let wall = post(
+            "/api/v1/walls".into(),
+            json!({ "search": { "length": "7", "probability": "1-100" }, "settings": settings }),
+        )
+        .await;
+        let older = wall["id"].as_i64().unwrap();
+        let list = post(
+            format!("/api/v1/walls/{older}/save"),
+            json!({ "name": "Two tabs" }),
+        )
+        .await;
+        let list_id = list["id"].as_i64().unwrap();
+
+        // The first round is left running in one tab; another tab continues the list and
+        // finishes that round there.
+        let newer = post(
+            format!("/api/v1/lists/{list_id}/walls"),
+            json!({ "deal": "continue", "settings": settings }),
+        )
+        .await;
+        let newer = newer["id"].as_i64().unwrap();
+        post(format!("/api/v1/walls/{newer}/give-up"), json!(null)).await;
+        post(
+            format!("/api/v1/walls/{newer}/next"),
+            json!({ "deal": "continue" }),
+        )
+        .await;
+        post(format!("/api/v1/walls/{newer}/give-up"), json!(null)).await;
+        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        assert_eq!(
+            lists[0]["seen"], 100,
+            "{backend}: both rounds, in the newer wall"
+        );
+
+        // The forgotten tab's round then runs out, or is given up: the list keeps what the
+        // newer wall saved.
+        post(format!("/api/v1/walls/{older}/give-up"), json!(null)).await;
+        app.clock.advance(std::time::Duration::from_mins(2));
+        tilebag_server::app::walls::expire_all(&app.state.app, 100)
+            .await
+            .unwrap();
+        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        assert_eq!(lists[0]["seen"], 100, "{backend}: {lists}");
+        assert_eq!(lists[0]["missed"], 100, "{backend}: {lists}");
+        app.stop().await.unwrap();
+    }
+}
