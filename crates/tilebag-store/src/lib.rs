@@ -8,8 +8,10 @@
 
 mod accounts;
 mod challenges;
+mod decks;
 mod migrate;
 mod prune;
+mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod walls;
@@ -21,7 +23,9 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
+pub use decks::{Added, CardId, CardKind, DeckError, DeckId, StoredCard, StoredDeck};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use reviews::{DueQueue, Recorded, Scope, StoredFit, Undone};
 pub use walls::{
     Attempt, Decision, EntryUpdate, ListId, ListSummary, ListUpdate, NewWall, Owner, Place,
     Progress, RoundUpdate, SaveError, StoredWall, WallChange, WallId,
