@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod cards;
 mod challenges;
 mod decks;
 mod migrate;

@@ -8,7 +8,8 @@ use sqlx::Row;
 use tilebag_study::document;
 use tilebag_study::review::{self, Evaluation, Fit, ModelVersion, Parameters, ReviewLog};
 
-use crate::decks::{CARD_COLUMNS, card, lock, read, state_text, write_schedule};
+use crate::cards::{CARD_COLUMNS, card, write_schedule};
+use crate::decks::{lock, read, state_text};
 use crate::{CardId, DeckError, DeckId, Store, StoredCard, UserId};
 
 /// Which cards a queue draws from.
