@@ -36,9 +36,9 @@ CREATE TABLE cards (
 
 -- The due queue: cards seen before by due time, new cards by when they were added; of one
 -- deck or of all a player's decks.
-CREATE INDEX cards_due_in_deck ON cards (deck_id, due) WHERE suspended = 0 AND state <> 'new';
+CREATE INDEX cards_due_in_deck ON cards (deck_id, due, state) WHERE suspended = 0 AND state <> 'new';
 CREATE INDEX cards_new_in_deck ON cards (deck_id, due) WHERE suspended = 0 AND state = 'new';
-CREATE INDEX cards_due_of_player ON cards (user_id, due) WHERE suspended = 0 AND state <> 'new';
+CREATE INDEX cards_due_of_player ON cards (user_id, due, state) WHERE suspended = 0 AND state <> 'new';
 CREATE INDEX cards_new_of_player ON cards (user_id, due) WHERE suspended = 0 AND state = 'new';
 
 CREATE TABLE reviews (
