@@ -145,6 +145,31 @@ impl Store {
         })
     }
 
+    /// New cards of one deck or all the player's decks first reviewed since `since_ms`:
+    /// what today's new-card limit has used (an undone review gives its card back).
+    pub async fn new_cards_reviewed_since(
+        &self,
+        user: UserId,
+        scope: Scope,
+        since_ms: i64,
+    ) -> Result<i64, DeckError> {
+        let (within, deck) = match scope {
+            Scope::All => ("", None),
+            Scope::Deck(deck) => (
+                " AND card_id IN (SELECT id FROM cards WHERE deck_id = $3)",
+                Some(deck.0),
+            ),
+        };
+        let sql = format!(
+            "SELECT COUNT(DISTINCT card_id) FROM reviews WHERE user_id = $1 AND at >= $2 AND state_before = 'new'{within}"
+        );
+        let mut query = sqlx::query(&sql).bind(user.0).bind(since_ms);
+        if let Some(deck) = deck {
+            query = query.bind(deck);
+        }
+        Ok(query.fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
     /// Records a review of the player's card given on its version `version`: stores
     /// `log.after` as the card's schedule and appends `log`, in one transaction. Refused with
     /// [`DeckError::Stale`] if the card changed since (another tab graded it), and if

@@ -210,3 +210,50 @@ async fn the_due_queue_orders_by_due_then_new_and_respects_suspension_and_the_ne
         assert_eq!(queue.cards.len(), 3);
     }
 }
+
+#[tokio::test]
+async fn new_cards_reviewed_since_count_what_the_new_limit_used() {
+    for backend in backends("new_cards_reviewed_since_count_what_the_new_limit_used") {
+        let (_db, store) = migrated(backend).await;
+        let (user, deck) = player_with_deck(&store, "alice").await;
+        let second = store
+            .create_deck(user, "CSW24", "Eights", &DeckSettings::default(), NOW)
+            .await
+            .unwrap();
+        store
+            .add_cards(user, deck, alphagrams(&["A", "B", "C"]), NOW_MS, CAP)
+            .await
+            .unwrap();
+        store
+            .add_cards(user, second, alphagrams(&["D"]), NOW_MS, CAP)
+            .await
+            .unwrap();
+        // Yesterday's new card does not count today.
+        let yesterday = card_named(&store, user, deck, "C").await;
+        grade(&store, user, &yesterday, Rating::Good, NOW_MS)
+            .await
+            .unwrap();
+        let today = NOW_MS + DAY_MS;
+        for (deck, front) in [(deck, "A"), (deck, "B"), (second, "D")] {
+            let card = card_named(&store, user, deck, front).await;
+            grade(&store, user, &card, Rating::Again, today)
+                .await
+                .unwrap();
+        }
+        // A learning card reviewed again is not new again.
+        let a = card_named(&store, user, deck, "A").await;
+        grade(&store, user, &a, Rating::Good, today + 60_000)
+            .await
+            .unwrap();
+        let count = |scope| store.new_cards_reviewed_since(user, scope, today);
+        assert_eq!(count(Scope::Deck(deck)).await.unwrap(), 2, "{backend}");
+        assert_eq!(count(Scope::All).await.unwrap(), 3, "{backend}");
+        let b = card_named(&store, user, deck, "B").await;
+        store.undo_review(user, Some(b.id)).await.unwrap();
+        assert_eq!(
+            count(Scope::Deck(deck)).await.unwrap(),
+            1,
+            "{backend}: B is new again"
+        );
+    }
+}
