@@ -6,10 +6,9 @@ use std::collections::BTreeSet;
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use tilebag_study::document;
 use tilebag_study::review::Schedule;
 
-use crate::decks::{lock, placeholders, read, state_text};
+use crate::decks::{lock, placeholders, read, state_text, write};
 use crate::{Added, CardId, CardKind, DeckError, DeckId, Store, StoredCard, UserId};
 
 pub(crate) const CARD_COLUMNS: &str = "id, deck_id, kind, front, schedule, version, added_at";
@@ -62,7 +61,7 @@ impl Store {
                     .bind(user.0)
                     .fetch_one(&mut *conn)
                     .await?;
-                let schedule = document::encode(&Schedule::new_card(now_ms));
+                let schedule = write(&Schedule::new_card(now_ms))?;
                 let mut added = 0;
                 for chunk in cards.chunks(CHUNK) {
                     let values: Vec<String> = (0..chunk.len())
@@ -235,12 +234,12 @@ pub(crate) async fn write_schedule(
     id: CardId,
     expected: i64,
     schedule: &Schedule,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, DeckError> {
     let done = sqlx::query(
         "UPDATE cards SET schedule = $1, due = $2, state = $3, suspended = $4, version = version + 1 \
          WHERE id = $5 AND version = $6",
     )
-    .bind(document::encode(schedule))
+    .bind(write(schedule)?)
     .bind(schedule.due)
     .bind(state_text(schedule.state))
     .bind(i64::from(schedule.suspended))

@@ -139,6 +139,10 @@ pub enum DeckError {
     /// A stored document could not be read.
     #[error("{0}")]
     Document(String),
+    /// A document that would not read back (settings out of their limits); nothing was
+    /// stored.
+    #[error("{0}")]
+    Invalid(String),
     /// A store error (a taken deck name is a conflict).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -153,6 +157,14 @@ impl From<sqlx::Error> for DeckError {
 /// Reads a stored document, saying which row it came from if it cannot.
 pub(crate) fn read<T: Document>(text: &str, row: &str) -> Result<T, DeckError> {
     document::decode(text).map_err(|e| DeckError::Document(format!("{row}: {e}")))
+}
+
+/// A document to store, refused if reading it back would fail its own check: what the store
+/// keeps, it can read.
+pub(crate) fn write<T: Document>(doc: &T) -> Result<String, DeckError> {
+    doc.check()
+        .map_err(|e| DeckError::Invalid(format!("{} refused: {e}", T::KIND)))?;
+    Ok(document::encode(doc))
 }
 
 /// The `state` column of a schedule.
@@ -208,13 +220,14 @@ impl Store {
         settings: &DeckSettings,
         now: i64,
     ) -> Result<DeckId, DeckError> {
+        let settings = write(settings)?;
         let row = sqlx::query(
             "INSERT INTO decks (user_id, lexicon, name, settings, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user.0)
         .bind(lexicon)
         .bind(name)
-        .bind(document::encode(settings))
+        .bind(settings)
         .bind(now)
         .fetch_one(&self.writer)
         .await?;
@@ -250,11 +263,12 @@ impl Store {
         name: &str,
         settings: Option<&DeckSettings>,
     ) -> Result<(), DeckError> {
+        let settings = settings.map(write).transpose()?;
         let done = sqlx::query(
             "UPDATE decks SET name = $1, settings = COALESCE($2, settings) WHERE id = $3 AND user_id = $4",
         )
         .bind(name)
-        .bind(settings.map(document::encode))
+        .bind(settings)
         .bind(id.0)
         .bind(user.0)
         .execute(&self.writer)

@@ -5,11 +5,10 @@
 //! deletion of the entry it undoes.
 
 use sqlx::Row;
-use tilebag_study::document;
 use tilebag_study::review::{self, Evaluation, Fit, ModelVersion, Parameters, ReviewLog};
 
 use crate::cards::{CARD_COLUMNS, card, write_schedule};
-use crate::decks::{lock, read, state_text};
+use crate::decks::{lock, read, state_text, write};
 use crate::{CardId, DeckError, DeckId, Store, StoredCard, UserId};
 
 /// Which cards a queue draws from.
@@ -192,6 +191,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?;
                 let stored = card(&row)?;
+                let text = write(&log)?;
                 let card_number = u64::try_from(id.0).unwrap_or(u64::MAX);
                 if log.card != card_number {
                     return Err(review::ReviewError::OtherCard {
@@ -221,7 +221,7 @@ impl Store {
                 .bind(i64::from(log.rating.number()))
                 .bind(i64::from(log.took_ms))
                 .bind(state_text(log.before.state))
-                .bind(document::encode(&log))
+                .bind(text)
                 .fetch_one(&mut *conn)
                 .await?;
                 Ok(Recorded {
@@ -333,7 +333,7 @@ impl Store {
         )
         .bind(user.0)
         .bind(model_key(fit.parameters.model))
-        .bind(document::encode(&fit.parameters))
+        .bind(write(&fit.parameters)?)
         .bind(now)
         .bind(i64::try_from(fit.reviews).unwrap_or(i64::MAX))
         .bind(f64::from(fit.fitted.log_loss))

@@ -3,7 +3,9 @@
 
 mod study;
 
-use study::{CAP, NOW, NOW_MS, alphagrams, card_named, fit, grade, migrated, player_with_deck};
+use study::{
+    CAP, NOW, NOW_MS, alphagrams, card_named, fit, grade, migrated, player_with_deck, scheduler,
+};
 use tilebag_store::testing::{TestDatabase, backends};
 use tilebag_store::{CardId, CardKind, DeckError, MIGRATIONS, Store, StoreError};
 use tilebag_study::review::{DAY_MS, DeckSettings, ModelVersion, Rating};
@@ -242,5 +244,52 @@ async fn the_decks_migration_applies_on_a_database_at_the_previous_version() {
             .await
             .unwrap();
         assert_eq!(added.added, 1, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn settings_and_schedules_that_would_not_read_back_are_refused() {
+    for backend in backends("settings_and_schedules_that_would_not_read_back_are_refused") {
+        let (_db, store) = migrated(backend).await;
+        let (user, deck) = player_with_deck(&store, "alice").await;
+        let bad = DeckSettings {
+            desired_retention: 0.5,
+            ..DeckSettings::default()
+        };
+        let refused = store
+            .create_deck(user, "CSW24", "Loose", &bad, NOW)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "deck settings refused: desired retention must be from 0.70 to 0.97, not 0.5"
+        );
+        let refused = store.change_deck(user, deck, "Sevens", Some(&bad)).await;
+        assert!(matches!(refused, Err(DeckError::Invalid(_))), "{backend}");
+        assert_eq!(store.decks(user).await.unwrap().len(), 1, "{backend}");
+
+        store
+            .add_cards(user, deck, alphagrams(&["AEINRST"]), NOW_MS, CAP)
+            .await
+            .unwrap();
+        let card = card_named(&store, user, deck, "AEINRST").await;
+        let number = u64::try_from(card.id.0).unwrap();
+        let mut log = scheduler()
+            .review(number, &card.schedule, Rating::Good, NOW_MS, 0)
+            .unwrap()
+            .log;
+        log.after.memory = None;
+        let refused = store
+            .record_review(user, card.id, card.version, log)
+            .await
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("review log entry refused: after the review"),
+            "{backend}: {refused}"
+        );
+        assert_eq!(store.card(user, card.id).await.unwrap(), card, "{backend}");
+        assert_eq!(store.rows_for_tests("reviews").await.unwrap(), 0);
     }
 }
