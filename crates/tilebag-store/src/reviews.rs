@@ -171,8 +171,8 @@ impl Store {
 
     /// Records a review of the player's card given on its version `version`: stores
     /// `log.after` as the card's schedule and appends `log`, in one transaction. Refused with
-    /// [`DeckError::Stale`] if the card changed since (another tab graded it), and if
-    /// `log.before` is not the card's schedule.
+    /// [`DeckError::Stale`] if the card changed since (another tab graded it), and with
+    /// [`DeckError::Invalid`] if `log.before` is not the card's schedule.
     pub async fn record_review(
         &self,
         user: UserId,
@@ -205,10 +205,15 @@ impl Store {
                     expected: version,
                     found: stored.version,
                 };
-                if stored.version != version
-                    || stored.schedule != log.before
-                    || !write_schedule(conn, id, version, &log.after).await?
-                {
+                if stored.version != version {
+                    return Err(stale);
+                }
+                if stored.schedule != log.before {
+                    return Err(DeckError::Invalid(format!(
+                        "this review of card {id} starts from another schedule than the card's"
+                    )));
+                }
+                if !write_schedule(conn, id, version, &log.after).await? {
                     return Err(stale);
                 }
                 let row = sqlx::query(

@@ -278,6 +278,12 @@ async fn settings_and_schedules_that_would_not_read_back_are_refused() {
             .review(number, &card.schedule, Rating::Good, NOW_MS, 0)
             .unwrap()
             .log;
+        let mut elsewhere = log.clone();
+        elsewhere.before.reps = 7;
+        let refused = store
+            .record_review(user, card.id, card.version, elsewhere)
+            .await;
+        assert!(matches!(refused, Err(DeckError::Invalid(_))), "{backend}");
         log.after.memory = None;
         let refused = store
             .record_review(user, card.id, card.version, log)
