@@ -7,10 +7,13 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod cards;
 mod challenges;
+mod decks;
 mod lists;
 mod migrate;
 mod prune;
+mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod walls;
@@ -22,8 +25,10 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
+pub use decks::{Added, CardId, CardKind, DeckError, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use reviews::{DueQueue, Recorded, Scope, StoredFit, Undone};
 pub use walls::{
     Attempt, Decision, EntryUpdate, ListUpdate, NewWall, Owner, Place, RoundUpdate, StoredWall,
     WallChange, WallId,

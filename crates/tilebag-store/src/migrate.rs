@@ -69,6 +69,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004", "attempts"),
     migration!(5, "0005", "pruning"),
     migration!(6, "0006", "wall_source"),
+    migration!(7, "0007", "decks"),
 ];
 
 /// How the database's schema compares with this binary's.

@@ -1,0 +1,251 @@
+//! Cards: adding them in bulk under the per-player cap, reading, moving, suspending and
+//! deleting them. Every change of a card's schedule goes through [`write_schedule`], which
+//! copies the columns the due queue reads and raises the card's version.
+
+use std::collections::BTreeSet;
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tilebag_study::review::Schedule;
+
+use crate::decks::{lock, placeholders, read, state_text, write};
+use crate::{Added, CardId, CardKind, DeckError, DeckId, Store, StoredCard, UserId};
+
+pub(crate) const CARD_COLUMNS: &str = "id, deck_id, kind, front, schedule, version, added_at";
+
+pub(crate) fn card(row: &AnyRow) -> Result<StoredCard, DeckError> {
+    let id: i64 = row.try_get("id")?;
+    let schedule: String = row.try_get("schedule")?;
+    Ok(StoredCard {
+        id: CardId(id),
+        deck: DeckId(row.try_get("deck_id")?),
+        kind: CardKind::parse(&row.try_get::<String, _>("kind")?)?,
+        front: row.try_get("front")?,
+        schedule: read(&schedule, &format!("card {id}"))?,
+        version: row.try_get("version")?,
+        added_at: row.try_get("added_at")?,
+    })
+}
+
+/// Rows per `INSERT` or `IN (…)` list: well within SQLite's and PostgreSQL's limits on
+/// parameters, and few round trips.
+const CHUNK: usize = 200;
+
+impl Store {
+    /// Adds cards to a deck, new and due at `now_ms`; cards the deck already has change
+    /// nothing. One transaction, the player's total checked against `cap` under a lock on
+    /// the player, so parallel additions cannot pass it together: over the cap, nothing is
+    /// added.
+    pub async fn add_cards(
+        &self,
+        user: UserId,
+        deck: DeckId,
+        cards: Vec<(CardKind, String)>,
+        now_ms: i64,
+        cap: i64,
+    ) -> Result<Added, DeckError> {
+        let lock = lock(self.backend);
+        let cards: Vec<(CardKind, String)> = cards
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        self.unit(move |conn| {
+            Box::pin(async move {
+                sqlx::query(&format!("SELECT id FROM users WHERE id = $1{lock}"))
+                    .bind(user.0)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
+                    .bind(deck.0)
+                    .bind(user.0)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let schedule = write(&Schedule::new_card(now_ms))?;
+                let mut added = 0;
+                for chunk in cards.chunks(CHUNK) {
+                    let values: Vec<String> = (0..chunk.len())
+                        .map(|i| format!("($1, $2, ${}, ${}, $3, $4, 'new', 0, 0, $4)", 5 + 2 * i, 6 + 2 * i))
+                        .collect();
+                    let sql = format!(
+                        "INSERT INTO cards (deck_id, user_id, kind, front, schedule, due, state, suspended, version, added_at) \
+                         VALUES {} ON CONFLICT (deck_id, kind, front) DO NOTHING",
+                        values.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql)
+                        .bind(deck.0)
+                        .bind(user.0)
+                        .bind(schedule.as_str())
+                        .bind(now_ms);
+                    for (kind, front) in chunk {
+                        query = query.bind(kind.as_str()).bind(front.as_str());
+                    }
+                    added += query.execute(&mut *conn).await?.rows_affected();
+                }
+                let total: i64 = sqlx::query(
+                    "SELECT COUNT(*) FROM cards WHERE deck_id IN (SELECT id FROM decks WHERE user_id = $1)",
+                )
+                .bind(user.0)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+                if total > cap {
+                    return Err(DeckError::Cap {
+                        adding: added,
+                        total,
+                        limit: cap,
+                    });
+                }
+                Ok(Added {
+                    added,
+                    present: cards.len() as u64 - added,
+                })
+            })
+        })
+        .await
+    }
+
+    /// One of a player's cards.
+    pub async fn card(&self, user: UserId, id: CardId) -> Result<StoredCard, DeckError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE id = $1 AND user_id = $2"
+        ))
+        .bind(id.0)
+        .bind(user.0)
+        .fetch_one(&self.pool)
+        .await?;
+        card(&row)
+    }
+
+    /// A deck's cards in the order they were added.
+    pub async fn cards(&self, user: UserId, deck: DeckId) -> Result<Vec<StoredCard>, DeckError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = $1 AND user_id = $2 ORDER BY id"
+        ))
+        .bind(deck.0)
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(card).collect()
+    }
+
+    /// Moves the player's cards to another of their decks, with their schedules and
+    /// reviews; a card the deck already has (same kind and front) stays where it is.
+    /// Returns how many moved.
+    pub async fn move_cards(
+        &self,
+        user: UserId,
+        ids: Vec<CardId>,
+        to: DeckId,
+    ) -> Result<u64, DeckError> {
+        self.unit(move |conn| {
+            Box::pin(async move {
+                sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
+                    .bind(to.0)
+                    .bind(user.0)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let mut moved = 0;
+                for chunk in ids.chunks(CHUNK) {
+                    let sql = format!(
+                        "UPDATE cards SET deck_id = $1 WHERE user_id = $2 AND deck_id <> $1 AND id IN ({}) \
+                         AND NOT EXISTS (SELECT 1 FROM cards o WHERE o.deck_id = $1 AND o.kind = cards.kind AND o.front = cards.front)",
+                        placeholders(3, chunk.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(to.0).bind(user.0);
+                    for id in chunk {
+                        query = query.bind(id.0);
+                    }
+                    moved += query.execute(&mut *conn).await?.rows_affected();
+                }
+                Ok(moved)
+            })
+        })
+        .await
+    }
+
+    /// Suspends the player's cards (left out of the due queue) or brings them back.
+    /// Returns how many changed.
+    pub async fn suspend_cards(
+        &self,
+        user: UserId,
+        ids: Vec<CardId>,
+        suspended: bool,
+    ) -> Result<u64, DeckError> {
+        let lock = lock(self.backend);
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let mut changed = 0;
+                for chunk in ids.chunks(CHUNK) {
+                    let sql = format!(
+                        "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = $1 AND id IN ({}){lock}",
+                        placeholders(2, chunk.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(user.0);
+                    for id in chunk {
+                        query = query.bind(id.0);
+                    }
+                    let rows = query.fetch_all(&mut *conn).await?;
+                    for row in &rows {
+                        let mut stored = card(row)?;
+                        if stored.schedule.suspended == suspended {
+                            continue;
+                        }
+                        stored.schedule.suspended = suspended;
+                        if write_schedule(conn, stored.id, stored.version, &stored.schedule).await?
+                        {
+                            changed += 1;
+                        }
+                    }
+                }
+                Ok(changed)
+            })
+        })
+        .await
+    }
+
+    /// Deletes the player's cards with their reviews. Returns how many.
+    pub async fn delete_cards(&self, user: UserId, ids: Vec<CardId>) -> Result<u64, DeckError> {
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let mut deleted = 0;
+                for chunk in ids.chunks(CHUNK) {
+                    let sql = format!(
+                        "DELETE FROM cards WHERE user_id = $1 AND id IN ({})",
+                        placeholders(2, chunk.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(user.0);
+                    for id in chunk {
+                        query = query.bind(id.0);
+                    }
+                    deleted += query.execute(&mut *conn).await?.rows_affected();
+                }
+                Ok(deleted)
+            })
+        })
+        .await
+    }
+}
+
+/// Stores a card's schedule with the columns that copy it and raises its version, if the
+/// card is still at version `expected` (compare-and-set); returns whether it was.
+pub(crate) async fn write_schedule(
+    conn: &mut sqlx::AnyConnection,
+    id: CardId,
+    expected: i64,
+    schedule: &Schedule,
+) -> Result<bool, DeckError> {
+    let done = sqlx::query(
+        "UPDATE cards SET schedule = $1, due = $2, state = $3, suspended = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(write(schedule)?)
+    .bind(schedule.due)
+    .bind(state_text(schedule.state))
+    .bind(i64::from(schedule.suspended))
+    .bind(id.0)
+    .bind(expected)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,391 @@
+//! Reviews: the due queue, recording a grade and undoing it, the history parameters are
+//! fitted to, and the fitted parameters. A grade names the card version it was given on and
+//! is applied only if the card is still at it, so two tabs grading one card cannot both
+//! apply; a grade and its log entry are one transaction, and so are an undo and the
+//! deletion of the entry it undoes.
+
+use sqlx::Row;
+use tilebag_study::review::{self, Evaluation, Fit, ModelVersion, Parameters, ReviewLog};
+
+use crate::cards::{CARD_COLUMNS, card, write_schedule};
+use crate::decks::{lock, read, state_text, write};
+use crate::{CardId, DeckError, DeckId, Store, StoredCard, UserId};
+
+/// Which cards a queue draws from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One of the player's decks.
+    Deck(DeckId),
+    /// All the player's decks.
+    All,
+}
+
+/// The next cards to review, and how many are left.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueQueue {
+    /// Cards seen before that are due, by due time, then new cards by when they were added.
+    pub cards: Vec<StoredCard>,
+    /// Cards in review that are due.
+    pub due: i64,
+    /// Cards learning or relearning that are due.
+    pub learning: i64,
+    /// New cards available, up to the new limit.
+    pub new: i64,
+}
+
+/// A review stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The log entry's id.
+    pub review: i64,
+    /// The card's version now: what its next grade must name.
+    pub version: i64,
+}
+
+/// A review undone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undone {
+    /// The card, with its schedule as it was before the review.
+    pub card: StoredCard,
+    /// The log entry that was deleted.
+    pub log: ReviewLog,
+}
+
+/// Parameters fitted to a player, as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredFit {
+    /// The fit: parameters, reviews and how they and the defaults predict them.
+    pub fit: Fit,
+    /// When they were fitted, Unix seconds.
+    pub fitted_at: i64,
+}
+
+fn model_key(model: ModelVersion) -> &'static str {
+    match model {
+        ModelVersion::Fsrs6 => "fsrs-6",
+    }
+}
+
+const SEEN: &str = "suspended = 0 AND state <> 'new'";
+const NEW: &str = "suspended = 0 AND state = 'new'";
+
+impl Store {
+    /// The due queue at `now_ms` of one deck or all of a player's decks: up to `limit` cards,
+    /// those seen before and due (by due time) first, then new ones (by when they were
+    /// added) up to `new_limit`; suspended cards never. With the counts of due, learning
+    /// and new cards left. Reads only.
+    pub async fn due_queue(
+        &self,
+        user: UserId,
+        scope: Scope,
+        now_ms: i64,
+        new_limit: i64,
+        limit: i64,
+    ) -> Result<DueQueue, DeckError> {
+        let (column, key) = match scope {
+            Scope::Deck(deck) => ("deck_id", deck.0),
+            Scope::All => ("user_id", user.0),
+        };
+        let within = format!("{column} = $1");
+        let mut conn = self.pool.acquire().await?;
+        if let Scope::Deck(deck) = scope {
+            // Checked apart, so the queries below are served by the deck's indexes alone.
+            sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
+                .bind(deck.0)
+                .bind(user.0)
+                .fetch_one(&mut *conn)
+                .await?;
+        }
+        let counts = sqlx::query(&format!(
+            "SELECT COUNT(CASE WHEN state = 'review' THEN 1 END), COUNT(CASE WHEN state <> 'review' THEN 1 END) \
+             FROM cards WHERE {within} AND {SEEN} AND due <= $2"
+        ))
+        .bind(key)
+        .bind(now_ms)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (due, learning): (i64, i64) = (counts.try_get(0)?, counts.try_get(1)?);
+        let new_limit = new_limit.max(0);
+        let new: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE {within} AND {NEW} LIMIT $2) AS n"
+        ))
+        .bind(key)
+        .bind(new_limit)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE {within} AND {SEEN} AND due <= $2 ORDER BY due, id LIMIT $3"
+        ))
+        .bind(key)
+        .bind(now_ms)
+        .bind(limit.max(0))
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut cards: Vec<StoredCard> = rows.iter().map(card).collect::<Result<_, _>>()?;
+        let room = (limit - i64::try_from(cards.len()).unwrap_or(i64::MAX)).min(new);
+        if room > 0 {
+            let rows = sqlx::query(&format!(
+                "SELECT {CARD_COLUMNS} FROM cards WHERE {within} AND {NEW} ORDER BY due, id LIMIT $2"
+            ))
+            .bind(key)
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in &rows {
+                cards.push(card(row)?);
+            }
+        }
+        Ok(DueQueue {
+            cards,
+            due,
+            learning,
+            new,
+        })
+    }
+
+    /// New cards of one deck or all the player's decks first reviewed since `since_ms`:
+    /// what today's new-card limit has used (an undone review gives its card back).
+    pub async fn new_cards_reviewed_since(
+        &self,
+        user: UserId,
+        scope: Scope,
+        since_ms: i64,
+    ) -> Result<i64, DeckError> {
+        let (within, deck) = match scope {
+            Scope::All => ("", None),
+            Scope::Deck(deck) => (
+                " AND card_id IN (SELECT id FROM cards WHERE deck_id = $3)",
+                Some(deck.0),
+            ),
+        };
+        let sql = format!(
+            "SELECT COUNT(DISTINCT card_id) FROM reviews WHERE user_id = $1 AND at >= $2 AND state_before = 'new'{within}"
+        );
+        let mut query = sqlx::query(&sql).bind(user.0).bind(since_ms);
+        if let Some(deck) = deck {
+            query = query.bind(deck);
+        }
+        Ok(query.fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
+    /// Records a review of the player's card given on its version `version`: stores
+    /// `log.after` as the card's schedule and appends `log`, in one transaction. Refused with
+    /// [`DeckError::Stale`] if the card changed since (another tab graded it), and with
+    /// [`DeckError::Invalid`] if `log.before` is not the card's schedule.
+    pub async fn record_review(
+        &self,
+        user: UserId,
+        id: CardId,
+        version: i64,
+        log: ReviewLog,
+    ) -> Result<Recorded, DeckError> {
+        let lock = lock(self.backend);
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let row = sqlx::query(&format!(
+                    "SELECT {CARD_COLUMNS} FROM cards WHERE id = $1 AND user_id = $2{lock}"
+                ))
+                .bind(id.0)
+                .bind(user.0)
+                .fetch_one(&mut *conn)
+                .await?;
+                let stored = card(&row)?;
+                let text = write(&log)?;
+                let card_number = u64::try_from(id.0).unwrap_or(u64::MAX);
+                if log.card != card_number {
+                    return Err(review::ReviewError::OtherCard {
+                        card: card_number,
+                        log: log.card,
+                    }
+                    .into());
+                }
+                let stale = DeckError::Stale {
+                    card: id,
+                    expected: version,
+                    found: stored.version,
+                };
+                if stored.version != version {
+                    return Err(stale);
+                }
+                if stored.schedule != log.before {
+                    return Err(DeckError::Invalid(format!(
+                        "this review of card {id} starts from another schedule than the card's"
+                    )));
+                }
+                if !write_schedule(conn, id, version, &log.after).await? {
+                    return Err(stale);
+                }
+                let row = sqlx::query(
+                    "INSERT INTO reviews (card_id, user_id, at, rating, took_ms, state_before, log) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(id.0)
+                .bind(user.0)
+                .bind(log.time)
+                .bind(i64::from(log.rating.number()))
+                .bind(i64::from(log.took_ms))
+                .bind(state_text(log.before.state))
+                .bind(text)
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok(Recorded {
+                    review: row.try_get(0)?,
+                    version: version + 1,
+                })
+            })
+        })
+        .await
+    }
+
+    /// Undoes the player's last review (of `card`, when given, else of any card): restores
+    /// the card's exact schedule before it and deletes its log entry, in one transaction.
+    /// Refused if the card changed after it.
+    pub async fn undo_review(
+        &self,
+        user: UserId,
+        card_id: Option<CardId>,
+    ) -> Result<Undone, DeckError> {
+        let lock = lock(self.backend);
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT id, card_id, log FROM reviews WHERE user_id = $1 AND ($2 IS NULL OR card_id = $2) \
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .bind(user.0)
+                .bind(card_id.map(|c| c.0))
+                .fetch_one(&mut *conn)
+                .await?;
+                let review_id: i64 = row.try_get("id")?;
+                let id = CardId(row.try_get("card_id")?);
+                let log: ReviewLog =
+                    read(&row.try_get::<String, _>("log")?, &format!("review {review_id}"))?;
+                let row = sqlx::query(&format!(
+                    "SELECT {CARD_COLUMNS} FROM cards WHERE id = $1{lock}"
+                ))
+                .bind(id.0)
+                .fetch_one(&mut *conn)
+                .await?;
+                let mut stored = card(&row)?;
+                let before =
+                    review::undo(u64::try_from(id.0).unwrap_or(u64::MAX), &stored.schedule, &log)?;
+                if !write_schedule(conn, id, stored.version, &before).await? {
+                    return Err(DeckError::Stale {
+                        card: id,
+                        expected: stored.version,
+                        found: stored.version + 1,
+                    });
+                }
+                sqlx::query("DELETE FROM reviews WHERE id = $1")
+                    .bind(review_id)
+                    .execute(&mut *conn)
+                    .await?;
+                stored.schedule = before;
+                stored.version += 1;
+                Ok(Undone { card: stored, log })
+            })
+        })
+        .await
+    }
+
+    /// A card's reviews, oldest first.
+    pub async fn card_reviews(
+        &self,
+        user: UserId,
+        id: CardId,
+    ) -> Result<Vec<ReviewLog>, DeckError> {
+        self.logs("card_id = $1 AND user_id = $2", id.0, user.0)
+            .await
+    }
+
+    /// Every review of the player, oldest first: the history parameters are fitted to.
+    pub async fn review_history(&self, user: UserId) -> Result<Vec<ReviewLog>, DeckError> {
+        self.logs("user_id = $1 AND user_id = $2", user.0, user.0)
+            .await
+    }
+
+    async fn logs(&self, filter: &str, a: i64, b: i64) -> Result<Vec<ReviewLog>, DeckError> {
+        let rows = sqlx::query(&format!(
+            "SELECT id, log FROM reviews WHERE {filter} ORDER BY at, id"
+        ))
+        .bind(a)
+        .bind(b)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                read(&row.try_get::<String, _>("log")?, &format!("review {id}"))
+            })
+            .collect()
+    }
+
+    /// Stores parameters fitted to the player at `now` (Unix seconds), in place of any
+    /// fitted before for the same model.
+    pub async fn save_parameters(
+        &self,
+        user: UserId,
+        fit: &Fit,
+        now: i64,
+    ) -> Result<(), DeckError> {
+        sqlx::query(
+            "INSERT INTO review_parameters (user_id, model, parameters, fitted_at, reviews, log_loss, rmse, default_log_loss, default_rmse) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, model) DO UPDATE SET \
+             parameters = excluded.parameters, fitted_at = excluded.fitted_at, reviews = excluded.reviews, \
+             log_loss = excluded.log_loss, rmse = excluded.rmse, default_log_loss = excluded.default_log_loss, \
+             default_rmse = excluded.default_rmse",
+        )
+        .bind(user.0)
+        .bind(model_key(fit.parameters.model))
+        .bind(write(&fit.parameters)?)
+        .bind(now)
+        .bind(i64::try_from(fit.reviews).unwrap_or(i64::MAX))
+        .bind(f64::from(fit.fitted.log_loss))
+        .bind(f64::from(fit.fitted.rmse))
+        .bind(f64::from(fit.default.log_loss))
+        .bind(f64::from(fit.default.rmse))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// The parameters last fitted to the player for `model`, if any.
+    pub async fn parameters(
+        &self,
+        user: UserId,
+        model: ModelVersion,
+    ) -> Result<Option<StoredFit>, DeckError> {
+        let Some(row) = sqlx::query(
+            "SELECT parameters, fitted_at, reviews, log_loss, rmse, default_log_loss, default_rmse \
+             FROM review_parameters WHERE user_id = $1 AND model = $2",
+        )
+        .bind(user.0)
+        .bind(model_key(model))
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let parameters: Parameters = read(
+            &row.try_get::<String, _>("parameters")?,
+            &format!("parameters of player {}", user.0),
+        )?;
+        let figures = |loss: &str, rmse: &str| -> Result<Evaluation, sqlx::Error> {
+            #[allow(clippy::cast_possible_truncation)] // Reason: stored from an f32.
+            Ok(Evaluation {
+                log_loss: row.try_get::<f64, _>(loss)? as f32,
+                rmse: row.try_get::<f64, _>(rmse)? as f32,
+            })
+        };
+        Ok(Some(StoredFit {
+            fit: Fit {
+                parameters,
+                fitted: figures("log_loss", "rmse")?,
+                default: figures("default_log_loss", "default_rmse")?,
+                reviews: usize::try_from(row.try_get::<i64, _>("reviews")?).unwrap_or(0),
+            },
+            fitted_at: row.try_get("fitted_at")?,
+        }))
+    }
+}
