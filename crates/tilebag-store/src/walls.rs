@@ -210,9 +210,6 @@ impl Store {
                 let challenge = new.attempt.map(|a| a.challenge.0);
                 let (round_number, rounds) = new.place.map_or((None, None), |p| (Some(p.round), Some(p.rounds)));
                 let row = if let Some(list) = new.list_id {
-                    // The newest wall of a list plays it: older walls of it keep their own
-                    // copy but no longer save into it, so a forgotten tab cannot overwrite
-                    // what this one saves.
                     sqlx::query("UPDATE walls SET list_id = NULL WHERE list_id = $1 AND user_id = $2")
                         .bind(list.0)
                         .bind(user)
