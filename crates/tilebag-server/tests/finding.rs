@@ -116,6 +116,43 @@ async fn search_links_carry_no_empty_fields() {
     }
 }
 
+/// Empty fields are dropped before the query is read, so a URL that reads only without
+/// them (a repeated key, an unknown empty key, `?=`) still redirects, and never in a loop.
+#[tokio::test]
+async fn search_redirects_past_empty_fields_the_form_would_refuse() {
+    for backend in backends("search_redirects_past_empty_fields_the_form_would_refuse") {
+        let app = spawn_app(backend).await;
+        let client = app.client();
+        let many_empty = vec!["length="; 2000].join("&");
+        for (query, to) in [
+            ("length=&length=7", "/search?length=7#results"),
+            ("length=7&length=", "/search?length=7#results"),
+            ("=", "/search"),
+            ("colour=&length=7", "/search?length=7#results"),
+            ("length=%20&probability=+", "/search"),
+            (many_empty.as_str(), "/search"),
+        ] {
+            let answer = client
+                .get(app.url(&format!("/search?{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 303, "{backend}: {query:.40}");
+            let location = answer.headers()["location"].to_str().unwrap().to_owned();
+            assert_eq!(location, to, "{backend}: {query:.40}");
+            let after = client.get(app.url(&location)).send().await.unwrap();
+            assert_eq!(after.status(), 200, "{backend}: {location} is the end");
+        }
+        let refused = client
+            .get(app.url("/search?length=7&length=8"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400, "two real values are still refused");
+        app.stop().await.unwrap();
+    }
+}
+
 /// Play 50 of a 100-question list, deal the next 50 and walk away: 50 are seen, and
 /// Continue deals the abandoned 50 again.
 #[tokio::test]
