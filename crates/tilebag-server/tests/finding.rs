@@ -153,6 +153,30 @@ async fn search_redirects_past_empty_fields_the_form_would_refuse() {
     }
 }
 
+/// A page past the results links back to the last page that has some, and a page of none
+/// links nowhere (not to itself).
+#[tokio::test]
+async fn a_search_page_past_the_end_links_back_to_the_last_results() {
+    let backend = "sqlite";
+    let app = spawn_app(backend).await;
+    let client = app.client();
+    let sevens = tilebag_bundled::scowl80().alphagrams_of_length(7).len();
+    let last = (sevens - 1) / 1000 * 1000;
+    let page = |query: String| {
+        let client = client.clone();
+        let url = app.url(&format!("/search?{query}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let past = page(format!("length=7&limit=1000&offset={}", usize::MAX)).await;
+    assert!(
+        past.contains(&format!("limit=1000&#38;offset={last}#results")),
+        "previous goes to the last page, {last}"
+    );
+    let empty = page("length=7&limit=0&offset=5".into()).await;
+    assert!(!empty.contains("rel=\"prev\""), "no previous page of none");
+    app.stop().await.unwrap();
+}
+
 /// Play 50 of a 100-question list, deal the next 50 and walk away: 50 are seen, and
 /// Continue deals the abandoned 50 again.
 #[tokio::test]
