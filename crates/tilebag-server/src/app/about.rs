@@ -106,8 +106,11 @@ mod tests {
                 rounds: 3
             }
         );
-        list.deal(tilebag_study::Deal::Continue, 10);
-        list.deal(tilebag_study::Deal::Continue, 10);
+        // Continue deals an unfinished round again: each round ends before the next.
+        for _ in 0..2 {
+            list.finish_round();
+            list.deal(tilebag_study::Deal::Continue, 10);
+        }
         assert_eq!(
             place(&list, 10),
             Place {
