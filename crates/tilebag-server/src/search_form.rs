@@ -241,8 +241,10 @@ impl FieldError {
             .split_once(':')
             .map(|(field, _)| field.trim().replace('-', "_"));
         let field = named.and_then(|named| {
+            // The page's own fields, and a new wall's round settings.
             ["lexicon", "limit", "offset"]
                 .into_iter()
+                .chain(["questions_per_round", "seconds", "mode", "min_length"])
                 .chain(
                     GROUPS
                         .iter()
