@@ -95,10 +95,13 @@ fn number(
 ) -> Result<Option<usize>, crate::app::ServiceError> {
     given(value)
         .map(|text| {
-            text.parse().map_err(|_| {
-                crate::app::ServiceError::invalid(format!(
-                    "{field}: “{text}” is not a whole number"
-                ))
+            text.parse().map_err(|e: std::num::ParseIntError| {
+                let what = if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                    "is too large"
+                } else {
+                    "is not a whole number"
+                };
+                crate::app::ServiceError::invalid(format!("{field}: “{text}” {what}"))
             })
         })
         .transpose()

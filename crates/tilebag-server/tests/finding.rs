@@ -153,6 +153,47 @@ async fn search_redirects_past_empty_fields_the_form_would_refuse() {
     }
 }
 
+/// A page number past what the server can count is "too large", not "not a whole number",
+/// in the API and beside the field on the page.
+#[tokio::test]
+async fn an_offset_too_large_to_count_is_called_too_large() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let huge = "99999999999999999999999";
+    let (status, _, message) = common::error_of(
+        client
+            .get(app.url(&format!("/api/v1/search?length=7&offset={huge}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, message.as_str()),
+        (400, "offset: “99999999999999999999999” is too large")
+    );
+    let page = client
+        .get(app.url(&format!("/search?length=7&limit={huge}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("limit: “{huge}” is too large")),
+        "the page says so"
+    );
+    let negative = client
+        .get(app.url("/api/v1/search?length=7&offset=-1"))
+        .send()
+        .await
+        .unwrap();
+    let (_, _, message) = common::error_of(negative).await;
+    assert_eq!(message, "offset: “-1” is not a whole number");
+    app.stop().await.unwrap();
+}
+
 /// A page past the results links back to the last page that has some, and a page of none
 /// links nowhere (not to itself).
 #[tokio::test]
