@@ -291,3 +291,73 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         app.stop().await.unwrap();
     }
 }
+
+/// Two tabs on one list: a round of 10 is dealt, then one of 20 (the 10 again and 10
+/// more). The 20 end missed, then the 10 end solved. The later end used to write back its
+/// tab's old copy of the list: 10 misses forgotten and Seen going back from 40 to 30.
+#[tokio::test]
+async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
+    for backend in backends("a_round_ended_in_another_tab_loses_no_miss_and_no_seen") {
+        let app = spawn_app(backend).await;
+        let client = app.client();
+        let csrf = register(&app, &client, "twotabs", "correct horse battery").await;
+        let post = |path: String, body: Value| {
+            client
+                .post(app.url(&path))
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .json_body()
+        };
+        let first = post(
+            "/api/v1/walls".into(),
+            json!({ "search": { "length": "7", "probability": "1-100" },
+                    "settings": { "questions_per_round": 20, "seconds": 600 } }),
+        )
+        .await;
+        let id = first["id"].as_i64().unwrap();
+        let list = post(
+            format!("/api/v1/walls/{id}/save"),
+            json!({ "name": "Tabs" }),
+        )
+        .await;
+        let list_id = list["id"].as_i64().unwrap();
+        post(format!("/api/v1/walls/{id}/give-up"), json!(null)).await;
+        let play = |per_round: usize| {
+            post(
+                format!("/api/v1/lists/{list_id}/walls"),
+                json!({ "deal": "continue", "settings": { "questions_per_round": per_round, "seconds": 600 } }),
+            )
+        };
+        let small = play(10).await;
+        let large = play(20).await;
+        post(
+            format!("/api/v1/walls/{}/give-up", large["id"]),
+            json!(null),
+        )
+        .await;
+        let counts = || async {
+            let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+            (lists[0]["seen"].as_u64(), lists[0]["missed"].as_u64())
+        };
+        assert_eq!(counts().await, (Some(40), Some(40)), "{backend}");
+        let small_id = small["id"].as_i64().unwrap();
+        let lexicon = tilebag_bundled::scowl80();
+        for alphagram in alphagrams(&small, "questions") {
+            let id = lexicon.find_alphagram(&alphagram).unwrap();
+            for word in lexicon.alphagram(id).words() {
+                post(
+                    format!("/api/v1/walls/{small_id}/guess"),
+                    json!({ "word": word.text() }),
+                )
+                .await;
+            }
+        }
+        post(format!("/api/v1/walls/{small_id}/give-up"), json!(null)).await;
+        assert_eq!(
+            counts().await,
+            (Some(40), Some(30)),
+            "{backend}: the 10 solved leave the misses; the other 10 stay missed, all 40 seen"
+        );
+        app.stop().await.unwrap();
+    }
+}

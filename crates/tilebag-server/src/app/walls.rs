@@ -447,7 +447,13 @@ pub fn decide(
                     .iter()
                     .map(|q| (q.question.alphagram.as_str(), q.is_missed())),
             );
-            study.finish_round();
+            study.finish(
+                loaded
+                    .round
+                    .questions
+                    .iter()
+                    .map(|q| q.question.alphagram.as_str()),
+            );
         } else if let Action::Mark { question, .. } = action {
             let q = &loaded.round.questions[*question];
             study.record([(q.question.alphagram.as_str(), q.is_missed())]);
