@@ -431,7 +431,7 @@ async fn pages_render_the_word_tools() {
         .await
         .unwrap();
     assert!(
-        search.contains("<table class=\"results\">") && search.contains("OTARINE"),
+        search.contains("<table class=\"results") && search.contains("OTARINE"),
         "results table"
     );
     let info = page("/info/eat").await.unwrap().text().await.unwrap();
