@@ -7,8 +7,8 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
@@ -162,12 +162,19 @@ pub struct AppQuery<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<AppQuery<T>, AppError> {
-        check_urlencoded(parts.uri.query().unwrap_or(""))?;
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(AppQuery(value)),
-            Err(rejection) => Err(query_rejection(&rejection)),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<AppQuery<T>, AppError> {
+        AppQuery::from_uri(&parts.uri)
+    }
+}
+
+impl<T: DeserializeOwned> AppQuery<T> {
+    /// Reads the query string of `uri` as the extractor does, for a handler that looks at
+    /// the raw query first (the search page's redirect of empty fields).
+    pub fn from_uri(uri: &Uri) -> Result<AppQuery<T>, AppError> {
+        check_urlencoded(uri.query().unwrap_or(""))?;
+        axum::extract::Query::try_from_uri(uri)
+            .map(|axum::extract::Query(value)| AppQuery(value))
+            .map_err(|rejection| query_rejection(&rejection))
     }
 }
 

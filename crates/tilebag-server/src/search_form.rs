@@ -95,10 +95,13 @@ fn number(
 ) -> Result<Option<usize>, crate::app::ServiceError> {
     given(value)
         .map(|text| {
-            text.parse().map_err(|_| {
-                crate::app::ServiceError::invalid(format!(
-                    "{field}: “{text}” is not a whole number"
-                ))
+            text.parse().map_err(|e: std::num::ParseIntError| {
+                let what = if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                    "is too large"
+                } else {
+                    "is not a whole number"
+                };
+                crate::app::ServiceError::invalid(format!("{field}: “{text}” {what}"))
             })
         })
         .transpose()
@@ -241,8 +244,10 @@ impl FieldError {
             .split_once(':')
             .map(|(field, _)| field.trim().replace('-', "_"));
         let field = named.and_then(|named| {
+            // The page's own fields, and a new wall's round settings.
             ["lexicon", "limit", "offset"]
                 .into_iter()
+                .chain(["questions_per_round", "seconds", "mode", "min_length"])
                 .chain(
                     GROUPS
                         .iter()

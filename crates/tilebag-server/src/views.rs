@@ -63,10 +63,15 @@ impl SearchOut<'_> {
         }
     }
 
-    /// Where the previous page starts, if there is one.
+    /// Where the previous page starts, if there is one: from a page past the results, the
+    /// last page that holds some (not another empty page a page's length earlier).
     #[must_use]
     pub fn previous(&self) -> Option<usize> {
-        (self.offset > 0).then(|| self.offset.saturating_sub(self.limit))
+        if self.offset == 0 || self.limit == 0 || self.total == 0 {
+            return None;
+        }
+        let last_page = (self.total - 1) / self.limit * self.limit;
+        Some(self.offset.saturating_sub(self.limit).min(last_page))
     }
 
     /// Where the next page starts, if there is one.
@@ -356,6 +361,8 @@ mod tests {
             None,
             "a page of none does not loop"
         );
+        assert_eq!(page(100, 5, 0, 0).previous(), None, "nor does its previous");
+        assert_eq!(page(24_878, usize::MAX, 1000, 0).previous(), Some(24_000));
     }
 
     #[test]

@@ -116,6 +116,108 @@ async fn search_links_carry_no_empty_fields() {
     }
 }
 
+/// Empty fields are dropped before the query is read, so a URL that reads only without
+/// them (a repeated key, an unknown empty key, `?=`) still redirects, and never in a loop.
+#[tokio::test]
+async fn search_redirects_past_empty_fields_the_form_would_refuse() {
+    for backend in backends("search_redirects_past_empty_fields_the_form_would_refuse") {
+        let app = spawn_app(backend).await;
+        let client = app.client();
+        let many_empty = vec!["length="; 2000].join("&");
+        for (query, to) in [
+            ("length=&length=7", "/search?length=7#results"),
+            ("length=7&length=", "/search?length=7#results"),
+            ("=", "/search"),
+            ("colour=&length=7", "/search?length=7#results"),
+            ("length=%20&probability=+", "/search"),
+            (many_empty.as_str(), "/search"),
+        ] {
+            let answer = client
+                .get(app.url(&format!("/search?{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 303, "{backend}: {query:.40}");
+            let location = answer.headers()["location"].to_str().unwrap().to_owned();
+            assert_eq!(location, to, "{backend}: {query:.40}");
+            let after = client.get(app.url(&location)).send().await.unwrap();
+            assert_eq!(after.status(), 200, "{backend}: {location} is the end");
+        }
+        let refused = client
+            .get(app.url("/search?length=7&length=8"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400, "two real values are still refused");
+        app.stop().await.unwrap();
+    }
+}
+
+/// A page number past what the server can count is "too large", not "not a whole number",
+/// in the API and beside the field on the page.
+#[tokio::test]
+async fn an_offset_too_large_to_count_is_called_too_large() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let huge = "99999999999999999999999";
+    let (status, _, message) = common::error_of(
+        client
+            .get(app.url(&format!("/api/v1/search?length=7&offset={huge}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, message.as_str()),
+        (400, "offset: “99999999999999999999999” is too large")
+    );
+    let page = client
+        .get(app.url(&format!("/search?length=7&limit={huge}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("limit: “{huge}” is too large")),
+        "the page says so"
+    );
+    let negative = client
+        .get(app.url("/api/v1/search?length=7&offset=-1"))
+        .send()
+        .await
+        .unwrap();
+    let (_, _, message) = common::error_of(negative).await;
+    assert_eq!(message, "offset: “-1” is not a whole number");
+    app.stop().await.unwrap();
+}
+
+/// A page past the results links back to the last page that has some, and a page of none
+/// links nowhere (not to itself).
+#[tokio::test]
+async fn a_search_page_past_the_end_links_back_to_the_last_results() {
+    let backend = "sqlite";
+    let app = spawn_app(backend).await;
+    let client = app.client();
+    let sevens = tilebag_bundled::scowl80().alphagrams_of_length(7).len();
+    let last = (sevens - 1) / 1000 * 1000;
+    let page = |query: String| {
+        let client = client.clone();
+        let url = app.url(&format!("/search?{query}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let past = page(format!("length=7&limit=1000&offset={}", usize::MAX)).await;
+    assert!(
+        past.contains(&format!("limit=1000&#38;offset={last}#results")),
+        "previous goes to the last page, {last}"
+    );
+    let empty = page("length=7&limit=0&offset=5".into()).await;
+    assert!(!empty.contains("rel=\"prev\""), "no previous page of none");
+    app.stop().await.unwrap();
+}
+
 /// Play 50 of a 100-question list, deal the next 50 and walk away: 50 are seen, and
 /// Continue deals the abandoned 50 again.
 #[tokio::test]
@@ -185,6 +287,76 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         assert_eq!(
             lists[0]["seen"], 100,
             "{backend}: seen once that round ended"
+        );
+        app.stop().await.unwrap();
+    }
+}
+
+/// Two tabs on one list: a round of 10 is dealt, then one of 20 (the 10 again and 10
+/// more). The 20 end missed, then the 10 end solved. The later end used to write back its
+/// tab's old copy of the list: 10 misses forgotten and Seen going back from 40 to 30.
+#[tokio::test]
+async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
+    for backend in backends("a_round_ended_in_another_tab_loses_no_miss_and_no_seen") {
+        let app = spawn_app(backend).await;
+        let client = app.client();
+        let csrf = register(&app, &client, "twotabs", "correct horse battery").await;
+        let post = |path: String, body: Value| {
+            client
+                .post(app.url(&path))
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .json_body()
+        };
+        let first = post(
+            "/api/v1/walls".into(),
+            json!({ "search": { "length": "7", "probability": "1-100" },
+                    "settings": { "questions_per_round": 20, "seconds": 600 } }),
+        )
+        .await;
+        let id = first["id"].as_i64().unwrap();
+        let list = post(
+            format!("/api/v1/walls/{id}/save"),
+            json!({ "name": "Tabs" }),
+        )
+        .await;
+        let list_id = list["id"].as_i64().unwrap();
+        post(format!("/api/v1/walls/{id}/give-up"), json!(null)).await;
+        let play = |per_round: usize| {
+            post(
+                format!("/api/v1/lists/{list_id}/walls"),
+                json!({ "deal": "continue", "settings": { "questions_per_round": per_round, "seconds": 600 } }),
+            )
+        };
+        let small = play(10).await;
+        let large = play(20).await;
+        post(
+            format!("/api/v1/walls/{}/give-up", large["id"]),
+            json!(null),
+        )
+        .await;
+        let counts = || async {
+            let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+            (lists[0]["seen"].as_u64(), lists[0]["missed"].as_u64())
+        };
+        assert_eq!(counts().await, (Some(40), Some(40)), "{backend}");
+        let small_id = small["id"].as_i64().unwrap();
+        let lexicon = tilebag_bundled::scowl80();
+        for alphagram in alphagrams(&small, "questions") {
+            let id = lexicon.find_alphagram(&alphagram).unwrap();
+            for word in lexicon.alphagram(id).words() {
+                post(
+                    format!("/api/v1/walls/{small_id}/guess"),
+                    json!({ "word": word.text() }),
+                )
+                .await;
+            }
+        }
+        post(format!("/api/v1/walls/{small_id}/give-up"), json!(null)).await;
+        assert_eq!(
+            counts().await,
+            (Some(40), Some(30)),
+            "{backend}: the 10 solved leave the misses; the other 10 stay missed, all 40 seen"
         );
         app.stop().await.unwrap();
     }

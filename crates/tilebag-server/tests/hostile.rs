@@ -445,3 +445,40 @@ async fn list_names_with_invisible_characters_are_refused() {
     assert_eq!(save("Sevens, café").await.unwrap().status(), 201);
     assert_eq!(app.store.rows_for_tests("lists").await.unwrap(), 1);
 }
+
+/// A search of 222,074 alphagrams used to be refused as "40001 alphagrams"; the refusal
+/// says the true count, for players and guests, and a `limit` still makes the wall.
+#[tokio::test]
+async fn a_search_of_more_than_a_wall_holds_says_how_many_it_found() {
+    for backend in backends("a_search_of_more_than_a_wall_holds_says_how_many_it_found") {
+        let app = spawn_app(backend).await;
+        let everything = tilebag_bundled::scowl80().alphagram_count();
+        let count = tilebag_server::views::thousands(everything);
+        let player = app.client();
+        let csrf = register(&app, &player, "greedy", PASSWORD).await;
+        let wall = |client: &reqwest::Client, limit: &'static str| {
+            client
+                .post(app.url("/api/v1/walls"))
+                .header("x-csrf-token", &csrf)
+                .json(&json!({ "search": { "length": "2-", "limit": limit } }))
+                .send()
+        };
+        for client in [&player, &app.client()] {
+            let (status, _, message) = error_of(wall(client, "").await.unwrap()).await;
+            assert_eq!(status, 400, "{backend}");
+            assert!(
+                message.starts_with(&format!("{count} alphagrams is more than a wall holds")),
+                "{backend}: {message}"
+            );
+        }
+        let limited = wall(&player, "40000").await.unwrap();
+        assert_eq!(limited.status(), 201, "{backend}");
+        let view: serde_json::Value = limited.json().await.unwrap();
+        assert_eq!(
+            view["rounds"],
+            40_000 / 50,
+            "{backend}: 40,000 in rounds of 50"
+        );
+        app.stop().await.unwrap();
+    }
+}

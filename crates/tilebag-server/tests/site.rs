@@ -1,5 +1,6 @@
 //! The site around the tools over HTTP: the icon, error pages with the player's own menu,
-//! and what the challenges say about the player and the toughies.
+//! what the challenges say about the player and the toughies,
+//! and the New wall form keeping what was typed when a setting is wrong.
 
 mod common;
 
@@ -138,4 +139,48 @@ async fn the_challenges_say_what_you_scored_and_when_the_toughies_open() {
             "{html}"
         );
     }
+}
+
+/// A round setting a browser's number field lets through (`1e3`) used to throw the
+/// player's criteria away and say "round settings: invalid digit"; the page keeps the
+/// criteria and shows the error beside the setting, as it does a setting out of range.
+#[tokio::test]
+async fn a_bad_round_setting_keeps_the_criteria_and_is_shown_beside_its_field() {
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    for (settings, field, says) in [
+        ("seconds=1e3", "seconds", "seconds: “1e3”"),
+        ("mode=evil", "mode", "mode: “evil”"),
+        (
+            "questions_per_round=5",
+            "questions_per_round",
+            "questions_per_round: choose",
+        ),
+    ] {
+        let page = client
+            .post(app.url("/walls"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("length=8&probability=1-123&{settings}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 400, "{settings}");
+        let html = page.text().await.unwrap();
+        for kept in [
+            r#"name="length" value="8""#,
+            r#"name="probability" value="1-123""#,
+        ] {
+            assert!(
+                html.contains(kept),
+                "{settings}: the criteria stay ({kept})"
+            );
+        }
+        assert!(
+            html.contains(&format!(r#"aria-describedby="{field}-error""#)),
+            "{settings}: the {field} field is marked"
+        );
+        let beside = format!(r#"<p id="{field}-error" class="field-error">{says}"#);
+        assert!(html.contains(&beside), "{settings}: {beside}");
+    }
+    app.stop().await.unwrap();
 }

@@ -210,11 +210,6 @@ impl Store {
                 let challenge = new.attempt.map(|a| a.challenge.0);
                 let (round_number, rounds) = new.place.map_or((None, None), |p| (Some(p.round), Some(p.rounds)));
                 let row = if let Some(list) = new.list_id {
-                    sqlx::query("UPDATE walls SET list_id = NULL WHERE list_id = $1 AND user_id = $2")
-                        .bind(list.0)
-                        .bind(user)
-                        .execute(&mut *conn)
-                        .await?;
                     sqlx::query(
                         "INSERT INTO walls (user_id, guest_key, lexicon, list_id, settings, list, round, deadline, running, updated_at, challenge_id, source, round_number, rounds) \
                          SELECT $1, NULL, lexicon, id, $2, $3, $4, $5, 1, $6, $7, $9, $10, $11 FROM lists WHERE id = $8 AND user_id = $1 RETURNING id",
@@ -255,6 +250,16 @@ impl Store {
                     .ok_or_else(|| StoreError::Other("the new wall was not stored".into()))?
                 };
                 let id: i64 = row.try_get(0)?;
+                // The list keeps what was dealt, so a round ended in another tab finishes
+                // against it rather than against a copy that has not seen this deal.
+                if let Some(list) = new.list_id {
+                    sqlx::query("UPDATE lists SET body = $1 WHERE id = $2 AND user_id = $3")
+                        .bind(new.list.as_str())
+                        .bind(list.0)
+                        .bind(user)
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 let mut counts = false;
                 if let Some(Attempt {
                     challenge,
@@ -332,12 +337,28 @@ impl Store {
                 let (update, result) = match change(&stored, None)? {
                     Decision::Done(update, result) => (update, result),
                     Decision::NeedList => {
-                        let list: String = sqlx::query("SELECT list FROM walls WHERE id = $1")
-                            .bind(id.0)
-                            .fetch_one(&mut *conn)
+                        // A saved list is read from the list itself, locked: the wall's copy
+                        // is stale once another wall of the list has played a round.
+                        let saved = match stored.list_id {
+                            Some(list) => sqlx::query(&format!(
+                                "SELECT body FROM lists WHERE id = $1{}",
+                                if lock.is_empty() { "" } else { " FOR UPDATE" }
+                            ))
+                            .bind(list.0)
+                            .fetch_optional(&mut *conn)
                             .await
-                            .and_then(|row| row.try_get(0))
-                            .map_err(StoreError::from)?;
+                            .map_err(StoreError::from)?,
+                            None => None,
+                        };
+                        let row = match saved {
+                            Some(row) => row,
+                            None => sqlx::query("SELECT list FROM walls WHERE id = $1")
+                                .bind(id.0)
+                                .fetch_one(&mut *conn)
+                                .await
+                                .map_err(StoreError::from)?,
+                        };
+                        let list: String = row.try_get(0).map_err(StoreError::from)?;
                         match change(&stored, Some(&list))? {
                             Decision::Done(update, result) => (update, result),
                             Decision::NeedList => {

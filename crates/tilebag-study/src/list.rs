@@ -149,6 +149,32 @@ impl StudyList {
         self.round = 0;
     }
 
+    /// A round of these alphagrams is finished — not necessarily the latest deal: another
+    /// tab may have dealt since. Those still unfinished are seen (in the first pass) and no
+    /// longer dealt again; the latest deal keeps its other alphagrams unfinished.
+    pub fn finish<'a>(&mut self, alphagrams: impl IntoIterator<Item = &'a str>) {
+        let done: BTreeSet<u32> = alphagrams
+            .into_iter()
+            .filter_map(|a| self.alphagrams.iter().position(|b| b == a))
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        let round = self.round.min(self.unfinished.len());
+        let before = self.unfinished.len();
+        let in_round = self.unfinished[..round]
+            .iter()
+            .filter(|i| done.contains(i))
+            .count();
+        self.unfinished.retain(|i| !done.contains(i));
+        if self.first_pass {
+            let finished = before - self.unfinished.len();
+            self.seen = self
+                .seen
+                .saturating_add(finished)
+                .min(self.alphagrams.len());
+        }
+        self.round = round - in_round;
+    }
+
     fn requeue(&mut self, queue: Vec<u32>) {
         self.first_pass = false;
         self.unfinished.clear();
@@ -249,6 +275,25 @@ mod tests {
         list.finish_round();
         assert_eq!(list.seen, 10);
         assert!(list.queue_done());
+    }
+
+    #[test]
+    fn finishing_an_earlier_tab_s_round_leaves_the_latest_deal_unfinished() {
+        let mut list = list();
+        let small = list.deal(Deal::Continue, 3);
+        let large = list.deal(Deal::Continue, 6);
+        assert_eq!(
+            large[..3],
+            small[..],
+            "the larger deal resumes the smaller first"
+        );
+        list.finish(small.iter().map(String::as_str));
+        assert_eq!(list.seen, 3, "only the round that ended is seen");
+        assert_eq!(
+            list.deal(Deal::Continue, 6)[..3],
+            large[3..],
+            "the rest of the latest deal is dealt again"
+        );
     }
 
     #[test]

@@ -55,8 +55,8 @@ pub fn progress(list: &StudyList) -> Progress {
     }
 }
 
-/// A new wall of the alphagrams a search finds (more than a wall holds is caught by
-/// [`create`]), with the lexicon searched; the wall says what the search was.
+/// A new wall of the alphagrams a search finds (more than a guest's wall holds is caught
+/// by [`create`]), with the lexicon searched; the wall says what the search was.
 pub fn searched<'a>(
     lexicons: &'a Lexicons,
     search: &crate::search_form::SearchForm,
@@ -66,8 +66,8 @@ pub fn searched<'a>(
     Ok((lexicon, Source::Alphagrams { alphagrams, about }))
 }
 
-/// The alphagrams a search finds for a new wall (more than a wall holds is caught by
-/// [`create`]), with the lexicon searched.
+/// The alphagrams a search finds for a new wall, with the lexicon searched; a search of
+/// more than any wall holds is refused here with its true count.
 pub fn alphagrams_of<'a>(
     lexicons: &'a Lexicons,
     search: &crate::search_form::SearchForm,
@@ -78,17 +78,20 @@ pub fn alphagrams_of<'a>(
         ));
     }
     let lexicon = lexicons.pick(search.lexicon.as_deref())?;
-    let mut spec = search.spec()?;
-    spec.limit = Some(
-        spec.limit
-            .unwrap_or(MAX_QUESTIONS + 1)
-            .min(MAX_QUESTIONS + 1),
-    );
+    let spec = search.spec()?;
     let query = spec.to_query(|name| lexicons.get(name))?;
+    // Every match's id (four bytes each), so a search of too many says how many it found.
+    let found = lexicon.search(&query);
+    if found.len() > MAX_QUESTIONS {
+        return Err(ServiceError::invalid(format!(
+            "{} alphagrams is more than a wall holds ({}); narrow the criteria",
+            crate::views::thousands(found.len()),
+            crate::views::thousands(MAX_QUESTIONS)
+        )));
+    }
     Ok((
         lexicon,
-        lexicon
-            .search(&query)
+        found
             .into_iter()
             .map(|id| lexicon.alphagram(id).letters())
             .collect(),
@@ -380,7 +383,13 @@ pub fn decide(
                     .iter()
                     .map(|q| (q.question.alphagram.as_str(), q.is_missed())),
             );
-            study.finish_round();
+            study.finish(
+                loaded
+                    .round
+                    .questions
+                    .iter()
+                    .map(|q| q.question.alphagram.as_str()),
+            );
         } else if let Action::Mark { question, .. } = action {
             let q = &loaded.round.questions[*question];
             study.record([(q.question.alphagram.as_str(), q.is_missed())]);

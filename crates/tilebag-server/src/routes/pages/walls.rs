@@ -106,23 +106,33 @@ struct NewWallSettings {
     min_length: Option<usize>,
 }
 
-/// The posted form as search criteria (every one the search page takes) and round settings.
-fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings), AppError> {
+/// A new-wall form refused: the criteria when they were read (to show again), and why.
+type Refused = Box<(Option<SearchForm>, AppError)>;
+
+/// The posted form as search criteria (every one the search page takes) and round settings;
+/// an error in the settings keeps the criteria for the page to show again.
+fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings), Refused> {
     let (settings, search): (Vec<_>, Vec<_>) = pairs
         .iter()
         .filter(|(name, _)| name != "csrf")
         .partition(|(name, _)| SETTING_FIELDS.contains(&name.as_str()));
-    let given = |pairs: Vec<&(String, String)>| {
-        let kept: Vec<_> = pairs
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .collect();
+    let given = |pairs: &[&(String, String)]| {
+        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
         serde_urlencoded::to_string(kept).unwrap_or_default()
     };
-    let search: SearchForm = serde_urlencoded::from_str(&given(search))
-        .map_err(|e| AppError::bad_request(format!("search criteria: {e}")))?;
-    let settings: NewWallSettings = serde_urlencoded::from_str(&given(settings))
-        .map_err(|e| AppError::bad_request(format!("round settings: {e}")))?;
+    let search: SearchForm = serde_urlencoded::from_str(&given(&search))
+        .map_err(|e| Box::new((None, AppError::bad_request(format!("search criteria: {e}")))))?;
+    let settings: NewWallSettings = serde_urlencoded::from_str(&given(&settings)).map_err(|e| {
+        // The setting that does not read alone, named so the page shows the error beside it.
+        let culprit = settings
+            .iter()
+            .find(|pair| serde_urlencoded::from_str::<NewWallSettings>(&given(&[pair])).is_err());
+        let message = match culprit {
+            Some((name, value)) => format!("{name}: “{}”: {e}", value.trim()),
+            None => format!("round settings: {e}"),
+        };
+        Box::new((Some(search.clone()), AppError::bad_request(message)))
+    })?;
     let defaults = WallSettings::default();
     let settings = WallSettings {
         questions_per_round: settings
@@ -144,7 +154,11 @@ pub(crate) async fn create(
 ) -> Response {
     let (search, settings) = match read_new_wall(&pairs) {
         Ok(read) => read,
-        Err(error) => return new_wall_page(&state, &who, None, Some(error)),
+        Err(refused) => {
+            let (search, error) = *refused;
+            let kept = search.map(|search| (search, WallSettings::default()));
+            return new_wall_page(&state, &who, kept, Some(error));
+        }
     };
     match create_wall(&state, &who, &headers, client, &search, &settings).await {
         Ok(response) => response,

@@ -1,8 +1,8 @@
 //! The word tool pages: anagram, judge, word info, search, and the home and about pages.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -257,10 +257,10 @@ fn page_link(form: &SearchForm, offset: usize) -> String {
 pub(crate) async fn search(
     State(state): State<AppState>,
     who: MaybeUser,
-    RawQuery(raw): RawQuery,
-    AppQuery(mut form): AppQuery<SearchForm>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
-    if let Some(clean) = without_empty_fields(raw.as_deref()) {
+    // Empty fields go first: with them gone, `?length=&length=7` or `?colour=` may read.
+    if let Some(clean) = without_empty_fields(uri.query()) {
         let to = if clean.is_empty() {
             "/search".to_owned()
         } else {
@@ -268,6 +268,7 @@ pub(crate) async fn search(
         };
         return Ok(Redirect::to(&to).into_response());
     }
+    let AppQuery(mut form) = AppQuery::<SearchForm>::from_uri(&uri)?;
     let lexicon = lexicon_name(&state, form.lexicon.as_deref(), &who);
     form.lexicon = Some(lexicon.clone());
     let page = Page::new("Search", &who);
