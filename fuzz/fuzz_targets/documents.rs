@@ -132,6 +132,8 @@ fn wall(choice: u8, text: &str) {
         deadline: stored_round.deadline,
         challenge_id: (choice & 16 != 0).then_some(ChallengeId(1)),
         entry_finished: (choice & 8 != 0).then_some(false),
+        source: None,
+        place: None,
     };
     let guess = stored_round
         .questions
