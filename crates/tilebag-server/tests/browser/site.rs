@@ -3,7 +3,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{register, registered, text, wait_for_text};
+use crate::support::{guest_with, register, registered, text, wait_for_text};
 
 /// Saves the settings form with this theme and definitions shown or not.
 async fn save_settings(
@@ -79,6 +79,41 @@ async fn choosing_dark_or_light_in_settings_changes_the_pages_colours() {
     text(&client, "h1").await;
     let light = body_brightness(&client).await;
     assert!(light > 600, "light theme, body brightness {light}");
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_device_theme_applies_until_a_player_chooses_one() {
+    let test = "the_device_theme_applies_until_a_player_chooses_one";
+    let Some((app, _driver, client)) = guest_with(test, &["--force-dark-mode"]).await else {
+        return;
+    };
+    client.goto(&app.url("/")).await.unwrap();
+    text(&client, "h1").await;
+    let device = body_brightness(&client).await;
+    assert!(
+        device < 150,
+        "a guest on a dark device, brightness {device}"
+    );
+
+    register(&client, &app, "daylight").await;
+    save_settings(&client, &app, "light", true).await;
+    client.goto(&app.url("/")).await.unwrap();
+    text(&client, "h1").await;
+    let chosen = body_brightness(&client).await;
+    assert!(
+        chosen > 600,
+        "Light chosen on a dark device, brightness {chosen}"
+    );
+
+    save_settings(&client, &app, "auto", true).await;
+    client.goto(&app.url("/")).await.unwrap();
+    text(&client, "h1").await;
+    let auto = body_brightness(&client).await;
+    assert!(
+        auto < 150,
+        "Like my device, on a dark device, brightness {auto}"
+    );
     client.close().await.unwrap();
 }
 

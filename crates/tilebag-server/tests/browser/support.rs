@@ -23,10 +23,6 @@ pub fn chromium() -> Option<(&'static str, &'static str)> {
         .then_some((browser, driver))
 }
 
-pub async fn browser(port: u16) -> (Driver, Client) {
-    browser_with(port, &[]).await
-}
-
 /// A browser started with these Chromium flags besides the usual ones (e.g. `--force-dark-mode`).
 pub async fn browser_with(port: u16, flags: &[&str]) -> (Driver, Client) {
     // Two crypto providers are compiled in (ring for tilebag, another for the WebDriver
@@ -187,6 +183,12 @@ pub async fn guess(client: &Client, word: &str) {
 
 /// A server and a browser; `None` (after saying so) when Chromium is not installed.
 pub async fn guest(test: &str) -> Option<(common::TestApp, Driver, Client)> {
+    guest_with(test, &[]).await
+}
+
+/// A server and a browser started with these Chromium flags; `None` (after saying so) when
+/// Chromium is not installed.
+pub async fn guest_with(test: &str, flags: &[&str]) -> Option<(common::TestApp, Driver, Client)> {
     if chromium().is_none() {
         skip(test, "Chromium", "apt-get install chromium chromium-driver");
         return None;
@@ -197,7 +199,7 @@ pub async fn guest(test: &str) -> Option<(common::TestApp, Driver, Client)> {
         .local_addr()
         .unwrap()
         .port();
-    let (driver, client) = browser(port).await;
+    let (driver, client) = browser_with(port, flags).await;
     Some((app, driver, client))
 }
 
