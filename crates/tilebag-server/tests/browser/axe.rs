@@ -17,15 +17,12 @@ use crate::support::{self, give_up, guess, text, wait_for_text};
 mod find {
     pub const CHALLENGE_PLAY: &str = "form[action*='/play'] button[type=submit]";
     pub const NEW_WALL: &str = "form[action='/walls']";
-    pub const NEW_WALL_SUBMIT: &str = "form[action='/walls'] button[type=submit]";
     pub const FIRST_TILE: &str = ".tile[data-question='0'] .letters";
     pub const SCORE: &str = "#score";
     pub const SOLUTIONS: &str = "#solutions tbody tr";
     pub const LEADERBOARD_LINK: &str = "#challenge-link:not([hidden]) a";
     pub const LIST_NAME: &str = "list-name";
     pub const SAVE_LIST: &str = "save";
-    pub const THEME: &str = "theme";
-    pub const SAVE_SETTINGS: &str = "form[action='/settings'] button[type=submit]";
 }
 
 const PLAYER: &str = "axeadmin";
@@ -167,7 +164,7 @@ async fn walk(axe: String) -> Findings {
         ("device light", &[][..]),
         ("device dark", &["--force-dark-mode"]),
     ] {
-        let (_driver, guest) = support::browser_with(free_port(), flags).await;
+        let (_driver, guest) = support::browser_with(support::free_port(), flags).await;
         guest.goto(&app.url("/")).await.expect("home");
         let dark = guest
             .execute(
@@ -198,7 +195,7 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
             .to_owned()
     };
     client.goto(&app.url("/challenges")).await.unwrap();
-    click(client, Locator::Css(find::CHALLENGE_PLAY)).await;
+    support::click_css(client, find::CHALLENGE_PLAY).await;
     let letters = text(client, find::FIRST_TILE).await;
     guess(client, &first_answer(&letters)).await;
     wait_for_text(client, find::SCORE, "1").await;
@@ -224,7 +221,7 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         .send_keys("Likely sevens")
         .await
         .unwrap();
-    click(client, Locator::Id(find::SAVE_LIST)).await;
+    support::click(client, find::SAVE_LIST).await;
     wait_for_text(client, "main", "Saved as").await;
     let during = start_wall(app, client).await;
 
@@ -270,40 +267,15 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
     stops
 }
 
-async fn click(client: &Client, locator: Locator<'_>) {
-    client.find(locator).await.unwrap().click().await.unwrap();
-}
-
 /// Starts a wall of ten likely sevens with an hour a round; returns its path.
 async fn start_wall(app: &crate::common::TestApp, client: &Client) -> String {
-    client.goto(&app.url("/walls/new")).await.unwrap();
-    let fields = [
-        ("length", "7"),
-        ("probability", "1-30"),
-        ("questions_per_round", "10"),
-        ("seconds", "3600"),
-    ];
-    for (id, value) in fields {
-        let field = client.find(Locator::Id(id)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
-    }
-    click(client, Locator::Css(find::NEW_WALL_SUBMIT)).await;
-    text(client, find::FIRST_TILE).await;
+    support::start_wall(client, app, "1-30", "10", "3600").await;
     client.current_url().await.unwrap().path().to_owned()
 }
 
 /// Chooses the theme in Settings, as the player would.
 async fn choose_theme(client: &Client, app: &crate::common::TestApp, theme: &str) {
-    client.goto(&app.url("/settings")).await.unwrap();
-    client
-        .find(Locator::Id(find::THEME))
-        .await
-        .unwrap()
-        .select_by_value(theme)
-        .await
-        .unwrap();
-    click(client, Locator::Css(find::SAVE_SETTINGS)).await;
+    support::save_settings(client, app, theme, true).await;
     text(client, &format!("html[data-theme='{theme}']")).await;
 }
 
@@ -439,13 +411,4 @@ async fn screenshot(client: &Client, dir: &std::path::Path, label: &str, window:
         .join("-");
     std::fs::create_dir_all(dir).expect("screenshot directory");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
-}
-
-/// A free port on 127.0.0.1, for a ChromeDriver.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("address")
-        .port()
 }

@@ -5,35 +5,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::support::{give_up, guest, registered, text, wait_for_text};
-
-/// Saves a screenshot under `TILEBAG_SCREENSHOT_DIR`, when it is set, to look at by eye.
-async fn look(client: &Client, name: &str) {
-    if let Some(dir) = std::env::var_os("TILEBAG_SCREENSHOT_DIR") {
-        let png = client.screenshot().await.unwrap();
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
-    }
-}
-
-async fn js(client: &Client, script: &str) -> Value {
-    client.execute(script, Vec::new()).await.unwrap()
-}
-
-async fn fill(client: &Client, id: &str, value: &str) {
-    let field = client.find(Locator::Id(id)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
+use crate::support::{click_css, fill, give_up, guest, js, look, registered, text, wait_for_text};
 
 /// Whether the element's top lies within the window.
 async fn in_view(client: &Client, id: &str) -> bool {
@@ -80,7 +52,7 @@ async fn search_pages_through_the_true_total_with_clean_links_and_results_in_vie
     client.set_window_size(1280, 900).await.unwrap();
     client.goto(&app.url("/search")).await.unwrap();
     fill(&client, "length", "7").await;
-    click(&client, "#search-form button[type=submit]").await;
+    click_css(&client, "#search-form button[type=submit]").await;
     wait_for_text(
         &client,
         "#results-heading",
@@ -106,7 +78,7 @@ async fn search_pages_through_the_true_total_with_clean_links_and_results_in_vie
     )
     .await;
 
-    click(&client, "a[rel=next]").await;
+    click_css(&client, "a[rel=next]").await;
     wait_for_text(
         &client,
         "#results-heading",
@@ -124,7 +96,7 @@ async fn search_pages_through_the_true_total_with_clean_links_and_results_in_vie
     client.goto(&app.url("/search")).await.unwrap();
     fill(&client, "length", "7").await;
     fill(&client, "vowels", "lots").await;
-    click(&client, "#search-form button[type=submit]").await;
+    click_css(&client, "#search-form button[type=submit]").await;
     wait_for_text(&client, "#vowels-error", "vowels").await;
     let vowels = client.find(Locator::Id("vowels")).await.unwrap();
     assert_eq!(
@@ -181,7 +153,7 @@ async fn search_and_anagram_results_are_studied_as_a_wall() {
         .unwrap();
     let heading = text(&client, "#results-heading").await;
     let found: usize = heading.split(' ').nth(2).unwrap().parse().unwrap();
-    click(&client, ".study-wall button").await;
+    click_css(&client, ".study-wall button").await;
     let letters = tiles(&client).await;
     assert_eq!(
         letters.len(),
@@ -205,7 +177,7 @@ async fn search_and_anagram_results_are_studied_as_a_wall() {
     }
 
     client.goto(&app.url("/anagram?q=AEINRST")).await.unwrap();
-    click(&client, ".study-wall button").await;
+    click_css(&client, ".study-wall button").await;
     let letters = tiles(&client).await;
     assert_eq!(
         letters.iter().map(|t| key(t)).collect::<Vec<_>>(),
@@ -260,7 +232,7 @@ async fn on_a_phone_continue_is_on_screen_and_no_page_scrolls_sideways() {
     client.set_window_size(390, 844).await.unwrap();
     client.goto(&app.url("/walls/new")).await.unwrap();
     fill(&client, "questions_per_round", "10").await;
-    click(&client, "#new-wall button[type=submit]").await;
+    click_css(&client, "#new-wall button[type=submit]").await;
     tiles(&client).await;
     give_up(&client).await;
     client
@@ -270,7 +242,7 @@ async fn on_a_phone_continue_is_on_screen_and_no_page_scrolls_sideways() {
         .send_keys("Phone list")
         .await
         .unwrap();
-    click(&client, "#save").await;
+    click_css(&client, "#save").await;
     wait_for_text(&client, "#save-status", "Saved as").await;
 
     client.goto(&app.url("/lists")).await.unwrap();
@@ -323,7 +295,7 @@ async fn with_definitions_off_search_results_have_none() {
     if show.is_selected().await.unwrap() {
         show.click().await.unwrap();
     }
-    click(&client, "form[action='/settings'] button[type=submit]").await;
+    click_css(&client, "form[action='/settings'] button[type=submit]").await;
     text(&client, "h1").await;
     client.goto(&app.url("/search?anagram=IQ")).await.unwrap();
     let table = text(&client, "table.results").await;

@@ -3,39 +3,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{guest_with, register, registered, text, wait_for_text};
-
-/// Saves the settings form with this theme and definitions shown or not.
-async fn save_settings(
-    client: &Client,
-    app: &crate::common::TestApp,
-    theme: &str,
-    definitions: bool,
-) {
-    client.goto(&app.url("/settings")).await.unwrap();
-    client
-        .find(Locator::Id("theme"))
-        .await
-        .unwrap()
-        .select_by_value(theme)
-        .await
-        .unwrap();
-    let checkbox = client
-        .find(Locator::Css("input[name=show_definitions]"))
-        .await
-        .unwrap();
-    if checkbox.is_selected().await.unwrap() != definitions {
-        checkbox.click().await.unwrap();
-    }
-    client
-        .find(Locator::Css("form[action='/settings'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(client, ".notice", "Settings saved").await;
-}
+use crate::support::{guest_with, register, registered, save_settings, text, wait_for_text};
 
 /// The sum of the red, green and blue of the body's computed background (0 to 765).
 async fn body_brightness(client: &Client) -> u32 {

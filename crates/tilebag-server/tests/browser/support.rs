@@ -103,6 +103,38 @@ pub async fn click(client: &Client, id: &str) {
         .unwrap();
 }
 
+/// Clicks the first element matching `css`.
+pub async fn click_css(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Replaces the value of the field with this id.
+pub async fn fill(client: &Client, id: &str, value: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Runs `script` in the page and answers what it returns.
+pub async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, Vec::new()).await.unwrap()
+}
+
+/// Saves a screenshot as `NAME.png` under `TILEBAG_SCREENSHOTS`, when it is set, for people
+/// to look at.
+pub async fn look(client: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("TILEBAG_SCREENSHOTS") {
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
 /// Types keys into the element with this id.
 pub async fn type_into(client: &Client, id: &str, keys: &str) {
     client
@@ -140,18 +172,37 @@ pub async fn start_wall(
         ("questions_per_round", per_round),
         ("seconds", seconds),
     ] {
-        let field = client.find(Locator::Id(id)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
+        fill(client, id, value).await;
+    }
+    click_css(client, "#new-wall button[type=submit]").await;
+    text(client, ".tile[data-question='0'] .letters").await;
+}
+
+/// Saves the settings form with this theme and definitions shown or not.
+pub async fn save_settings(client: &Client, app: &common::TestApp, theme: &str, definitions: bool) {
+    client.goto(&app.url("/settings")).await.unwrap();
+    client
+        .find(Locator::Id("theme"))
+        .await
+        .unwrap()
+        .select_by_value(theme)
+        .await
+        .unwrap();
+    let checkbox = client
+        .find(Locator::Css("input[name=show_definitions]"))
+        .await
+        .unwrap();
+    if checkbox.is_selected().await.unwrap() != definitions {
+        checkbox.click().await.unwrap();
     }
     client
-        .find(Locator::Css("#new-wall button[type=submit]"))
+        .find(Locator::Css("form[action='/settings'] button[type=submit]"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    text(client, ".tile[data-question='0'] .letters").await;
+    wait_for_text(client, ".notice", "Settings saved").await;
 }
 
 /// Gives up, confirming, and waits for the solutions.
@@ -194,12 +245,7 @@ pub async fn guest_with(test: &str, flags: &[&str]) -> Option<(common::TestApp, 
         return None;
     }
     let app = common::spawn_app("sqlite").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let (driver, client) = browser_with(port, flags).await;
+    let (driver, client) = browser_with(free_port(), flags).await;
     Some((app, driver, client))
 }
 
@@ -232,4 +278,13 @@ pub async fn register(client: &Client, app: &common::TestApp, username: &str) {
         .await
         .unwrap();
     wait_for_text(client, "header nav", username).await;
+}
+
+/// A free port on 127.0.0.1, for a ChromeDriver.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
 }
