@@ -15,6 +15,52 @@ fn alphagrams(answer: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// A registered player's JSON calls, with the session's CSRF token.
+struct Caller<'a> {
+    app: &'a common::TestApp,
+    client: reqwest::Client,
+    csrf: String,
+}
+
+impl<'a> Caller<'a> {
+    async fn register(app: &'a common::TestApp, username: &str) -> Caller<'a> {
+        let client = app.client();
+        let csrf = register(app, &client, username, "correct horse battery").await;
+        Caller { app, client, csrf }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.client
+            .post(self.app.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .json_body()
+            .await
+    }
+
+    async fn lists(&self) -> Value {
+        self.client
+            .get(self.app.url("/api/v1/lists"))
+            .json_body()
+            .await
+    }
+
+    /// A wall of the 100 likeliest sevens, saved as the list `name`: the wall and the list.
+    async fn saved_list(&self, name: &str, settings: &Value) -> (Value, i64) {
+        let wall = self
+            .post(
+                "/api/v1/walls",
+                json!({ "search": { "length": "7", "probability": "1-100" }, "settings": settings }),
+            )
+            .await;
+        let id = wall["id"].as_i64().unwrap();
+        let list = self
+            .post(&format!("/api/v1/walls/{id}/save"), json!({ "name": name }))
+            .await;
+        (wall, list["id"].as_i64().unwrap())
+    }
+}
+
 #[tokio::test]
 async fn search_answers_the_true_total_and_pages_through_it() {
     for backend in backends("search_answers_the_true_total_and_pages_through_it") {
@@ -224,34 +270,23 @@ async fn a_search_page_past_the_end_links_back_to_the_last_results() {
 async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
     for backend in backends("an_abandoned_round_is_not_seen_and_continue_resumes_it") {
         let app = spawn_app(backend).await;
-        let client = app.client();
-        let csrf = register(&app, &client, "leaver", "correct horse battery").await;
-        let post = |path: String, body: Value| {
-            client
-                .post(app.url(&path))
-                .header("x-csrf-token", &csrf)
-                .json(&body)
-                .json_body()
-        };
-        let wall = post(
-            "/api/v1/walls".into(),
-            json!({ "search": { "length": "7", "probability": "1-100" },
-                    "settings": { "questions_per_round": 50, "seconds": 60 } }),
-        )
-        .await;
+        let player = Caller::register(&app, "leaver").await;
+        let (wall, list_id) = player
+            .saved_list(
+                "Hundred",
+                &json!({ "questions_per_round": 50, "seconds": 60 }),
+            )
+            .await;
         let id = wall["id"].as_i64().unwrap();
-        let list = post(
-            format!("/api/v1/walls/{id}/save"),
-            json!({ "name": "Hundred" }),
-        )
-        .await;
-        let list_id = list["id"].as_i64().unwrap();
-        post(format!("/api/v1/walls/{id}/give-up"), json!(null)).await;
-        let second = post(
-            format!("/api/v1/walls/{id}/next"),
-            json!({ "deal": "continue" }),
-        )
-        .await;
+        player
+            .post(&format!("/api/v1/walls/{id}/give-up"), json!(null))
+            .await;
+        let second = player
+            .post(
+                &format!("/api/v1/walls/{id}/next"),
+                json!({ "deal": "continue" }),
+            )
+            .await;
         let abandoned = alphagrams(&second, "questions");
         assert_eq!(abandoned.len(), 50, "{backend}: {second}");
 
@@ -260,15 +295,14 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         tilebag_server::app::walls::expire_all(&app.state.app, 100)
             .await
             .unwrap();
-        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        let lists = player.lists().await;
         assert_eq!(lists[0]["questions"], 100);
         assert_eq!(
             lists[0]["seen"], 50,
             "{backend}: only the finished round is seen"
         );
 
-        let resumed = post(
-            format!("/api/v1/lists/{list_id}/walls"),
+        let resumed = player.post(&format!("/api/v1/lists/{list_id}/walls"),
             json!({ "deal": "continue", "settings": { "questions_per_round": 50, "seconds": 60 } }),
         )
         .await;
@@ -282,8 +316,10 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         );
 
         let resumed_id = resumed["id"].as_i64().unwrap();
-        post(format!("/api/v1/walls/{resumed_id}/give-up"), json!(null)).await;
-        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        player
+            .post(&format!("/api/v1/walls/{resumed_id}/give-up"), json!(null))
+            .await;
+        let lists = player.lists().await;
         assert_eq!(
             lists[0]["seen"], 100,
             "{backend}: seen once that round ended"
@@ -299,44 +335,34 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
 async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
     for backend in backends("a_round_ended_in_another_tab_loses_no_miss_and_no_seen") {
         let app = spawn_app(backend).await;
-        let client = app.client();
-        let csrf = register(&app, &client, "twotabs", "correct horse battery").await;
-        let post = |path: String, body: Value| {
-            client
-                .post(app.url(&path))
-                .header("x-csrf-token", &csrf)
-                .json(&body)
-                .json_body()
-        };
-        let first = post(
-            "/api/v1/walls".into(),
-            json!({ "search": { "length": "7", "probability": "1-100" },
-                    "settings": { "questions_per_round": 20, "seconds": 600 } }),
-        )
-        .await;
+        let player = Caller::register(&app, "twotabs").await;
+        let (first, list_id) = player
+            .saved_list(
+                "Tabs",
+                &json!({ "questions_per_round": 20, "seconds": 600 }),
+            )
+            .await;
         let id = first["id"].as_i64().unwrap();
-        let list = post(
-            format!("/api/v1/walls/{id}/save"),
-            json!({ "name": "Tabs" }),
-        )
-        .await;
-        let list_id = list["id"].as_i64().unwrap();
-        post(format!("/api/v1/walls/{id}/give-up"), json!(null)).await;
+        player
+            .post(&format!("/api/v1/walls/{id}/give-up"), json!(null))
+            .await;
+        let walls = format!("/api/v1/lists/{list_id}/walls");
         let play = |per_round: usize| {
-            post(
-                format!("/api/v1/lists/{list_id}/walls"),
+            player.post(
+                &walls,
                 json!({ "deal": "continue", "settings": { "questions_per_round": per_round, "seconds": 600 } }),
             )
         };
         let small = play(10).await;
         let large = play(20).await;
-        post(
-            format!("/api/v1/walls/{}/give-up", large["id"]),
-            json!(null),
-        )
-        .await;
+        player
+            .post(
+                &format!("/api/v1/walls/{}/give-up", large["id"]),
+                json!(null),
+            )
+            .await;
         let counts = || async {
-            let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+            let lists = player.lists().await;
             (lists[0]["seen"].as_u64(), lists[0]["missed"].as_u64())
         };
         assert_eq!(counts().await, (Some(40), Some(40)), "{backend}");
@@ -345,14 +371,17 @@ async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
         for alphagram in alphagrams(&small, "questions") {
             let id = lexicon.find_alphagram(&alphagram).unwrap();
             for word in lexicon.alphagram(id).words() {
-                post(
-                    format!("/api/v1/walls/{small_id}/guess"),
-                    json!({ "word": word.text() }),
-                )
-                .await;
+                player
+                    .post(
+                        &format!("/api/v1/walls/{small_id}/guess"),
+                        json!({ "word": word.text() }),
+                    )
+                    .await;
             }
         }
-        post(format!("/api/v1/walls/{small_id}/give-up"), json!(null)).await;
+        player
+            .post(&format!("/api/v1/walls/{small_id}/give-up"), json!(null))
+            .await;
         assert_eq!(
             counts().await,
             (Some(40), Some(30)),
@@ -366,45 +395,33 @@ async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
 async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
     for backend in backends("an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved") {
         let app = spawn_app(backend).await;
-        let client = app.client();
-        let csrf = register(&app, &client, "twotabs", "correct horse battery").await;
-        let post = |path: String, body: Value| {
-            client
-                .post(app.url(&path))
-                .header("x-csrf-token", &csrf)
-                .json(&body)
-                .json_body()
-        };
+        let player = Caller::register(&app, "twotabs").await;
         let settings = json!({ "questions_per_round": 50, "seconds": 60 });
-        let wall = post(
-            "/api/v1/walls".into(),
-            json!({ "search": { "length": "7", "probability": "1-100" }, "settings": settings }),
-        )
-        .await;
+        let (wall, list_id) = player.saved_list("Two tabs", &settings).await;
         let older = wall["id"].as_i64().unwrap();
-        let list = post(
-            format!("/api/v1/walls/{older}/save"),
-            json!({ "name": "Two tabs" }),
-        )
-        .await;
-        let list_id = list["id"].as_i64().unwrap();
 
         // The first round is left running in one tab; another tab continues the list and
         // finishes that round there.
-        let newer = post(
-            format!("/api/v1/lists/{list_id}/walls"),
-            json!({ "deal": "continue", "settings": settings }),
-        )
-        .await;
+        let newer = player
+            .post(
+                &format!("/api/v1/lists/{list_id}/walls"),
+                json!({ "deal": "continue", "settings": settings }),
+            )
+            .await;
         let newer = newer["id"].as_i64().unwrap();
-        post(format!("/api/v1/walls/{newer}/give-up"), json!(null)).await;
-        post(
-            format!("/api/v1/walls/{newer}/next"),
-            json!({ "deal": "continue" }),
-        )
-        .await;
-        post(format!("/api/v1/walls/{newer}/give-up"), json!(null)).await;
-        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        player
+            .post(&format!("/api/v1/walls/{newer}/give-up"), json!(null))
+            .await;
+        player
+            .post(
+                &format!("/api/v1/walls/{newer}/next"),
+                json!({ "deal": "continue" }),
+            )
+            .await;
+        player
+            .post(&format!("/api/v1/walls/{newer}/give-up"), json!(null))
+            .await;
+        let lists = player.lists().await;
         assert_eq!(
             lists[0]["seen"], 100,
             "{backend}: both rounds, in the newer wall"
@@ -412,12 +429,14 @@ async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
 
         // The forgotten tab's round then runs out, or is given up: the list keeps what the
         // newer wall saved.
-        post(format!("/api/v1/walls/{older}/give-up"), json!(null)).await;
+        player
+            .post(&format!("/api/v1/walls/{older}/give-up"), json!(null))
+            .await;
         app.clock.advance(std::time::Duration::from_mins(2));
         tilebag_server::app::walls::expire_all(&app.state.app, 100)
             .await
             .unwrap();
-        let lists = client.get(app.url("/api/v1/lists")).json_body().await;
+        let lists = player.lists().await;
         assert_eq!(lists[0]["seen"], 100, "{backend}: {lists}");
         assert_eq!(lists[0]["missed"], 100, "{backend}: {lists}");
         app.stop().await.unwrap();
