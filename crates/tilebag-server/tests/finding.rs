@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{SendJson, register, spawn_app};
+use common::{Player, SendJson, spawn_app};
 use serde_json::{Value, json};
 use tilebag_store::testing::backends;
 
@@ -15,50 +15,19 @@ fn alphagrams(answer: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// A registered player's JSON calls, with the session's CSRF token.
-struct Caller<'a> {
-    app: &'a common::TestApp,
-    client: reqwest::Client,
-    csrf: String,
-}
-
-impl<'a> Caller<'a> {
-    async fn register(app: &'a common::TestApp, username: &str) -> Caller<'a> {
-        let client = app.client();
-        let csrf = register(app, &client, username, "correct horse battery").await;
-        Caller { app, client, csrf }
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        self.client
-            .post(self.app.url(path))
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .json_body()
-            .await
-    }
-
-    async fn lists(&self) -> Value {
-        self.client
-            .get(self.app.url("/api/v1/lists"))
-            .json_body()
-            .await
-    }
-
-    /// A wall of the 100 likeliest sevens, saved as the list `name`: the wall and the list.
-    async fn saved_list(&self, name: &str, settings: &Value) -> (Value, i64) {
-        let wall = self
-            .post(
-                "/api/v1/walls",
-                json!({ "search": { "length": "7", "probability": "1-100" }, "settings": settings }),
-            )
-            .await;
-        let id = wall["id"].as_i64().unwrap();
-        let list = self
-            .post(&format!("/api/v1/walls/{id}/save"), json!({ "name": name }))
-            .await;
-        (wall, list["id"].as_i64().unwrap())
-    }
+/// A wall of the 100 likeliest sevens, saved as the list `name`: the wall and the list.
+async fn saved_list(player: &Player<'_>, name: &str, settings: &Value) -> (Value, i64) {
+    let wall = player
+        .post(
+            "/api/v1/walls",
+            json!({ "search": { "length": "7", "probability": "1-100" }, "settings": settings }),
+        )
+        .await;
+    let id = wall["id"].as_i64().unwrap();
+    let list = player
+        .post(&format!("/api/v1/walls/{id}/save"), json!({ "name": name }))
+        .await;
+    (wall, list["id"].as_i64().unwrap())
 }
 
 #[tokio::test]
@@ -270,13 +239,13 @@ async fn a_search_page_past_the_end_links_back_to_the_last_results() {
 async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
     for backend in backends("an_abandoned_round_is_not_seen_and_continue_resumes_it") {
         let app = spawn_app(backend).await;
-        let player = Caller::register(&app, "leaver").await;
-        let (wall, list_id) = player
-            .saved_list(
-                "Hundred",
-                &json!({ "questions_per_round": 50, "seconds": 60 }),
-            )
-            .await;
+        let player = Player::register(&app, "leaver").await;
+        let (wall, list_id) = saved_list(
+            &player,
+            "Hundred",
+            &json!({ "questions_per_round": 50, "seconds": 60 }),
+        )
+        .await;
         let id = wall["id"].as_i64().unwrap();
         player
             .post(&format!("/api/v1/walls/{id}/give-up"), json!(null))
@@ -295,7 +264,7 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         tilebag_server::app::walls::expire_all(&app.state.app, 100)
             .await
             .unwrap();
-        let lists = player.lists().await;
+        let lists = player.get("/api/v1/lists").await;
         assert_eq!(lists[0]["questions"], 100);
         assert_eq!(
             lists[0]["seen"], 50,
@@ -319,7 +288,7 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
         player
             .post(&format!("/api/v1/walls/{resumed_id}/give-up"), json!(null))
             .await;
-        let lists = player.lists().await;
+        let lists = player.get("/api/v1/lists").await;
         assert_eq!(
             lists[0]["seen"], 100,
             "{backend}: seen once that round ended"
@@ -335,13 +304,13 @@ async fn an_abandoned_round_is_not_seen_and_continue_resumes_it() {
 async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
     for backend in backends("a_round_ended_in_another_tab_loses_no_miss_and_no_seen") {
         let app = spawn_app(backend).await;
-        let player = Caller::register(&app, "twotabs").await;
-        let (first, list_id) = player
-            .saved_list(
-                "Tabs",
-                &json!({ "questions_per_round": 20, "seconds": 600 }),
-            )
-            .await;
+        let player = Player::register(&app, "twotabs").await;
+        let (first, list_id) = saved_list(
+            &player,
+            "Tabs",
+            &json!({ "questions_per_round": 20, "seconds": 600 }),
+        )
+        .await;
         let id = first["id"].as_i64().unwrap();
         player
             .post(&format!("/api/v1/walls/{id}/give-up"), json!(null))
@@ -362,7 +331,7 @@ async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
             )
             .await;
         let counts = || async {
-            let lists = player.lists().await;
+            let lists = player.get("/api/v1/lists").await;
             (lists[0]["seen"].as_u64(), lists[0]["missed"].as_u64())
         };
         assert_eq!(counts().await, (Some(40), Some(40)), "{backend}");
@@ -395,9 +364,9 @@ async fn a_round_ended_in_another_tab_loses_no_miss_and_no_seen() {
 async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
     for backend in backends("an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved") {
         let app = spawn_app(backend).await;
-        let player = Caller::register(&app, "twotabs").await;
+        let player = Player::register(&app, "twotabs").await;
         let settings = json!({ "questions_per_round": 50, "seconds": 60 });
-        let (wall, list_id) = player.saved_list("Two tabs", &settings).await;
+        let (wall, list_id) = saved_list(&player, "Two tabs", &settings).await;
         let older = wall["id"].as_i64().unwrap();
 
         // The first round is left running in one tab; another tab continues the list and
@@ -421,7 +390,7 @@ async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
         player
             .post(&format!("/api/v1/walls/{newer}/give-up"), json!(null))
             .await;
-        let lists = player.lists().await;
+        let lists = player.get("/api/v1/lists").await;
         assert_eq!(
             lists[0]["seen"], 100,
             "{backend}: both rounds, in the newer wall"
@@ -436,7 +405,7 @@ async fn an_older_wall_of_a_list_never_overwrites_what_a_newer_one_saved() {
         tilebag_server::app::walls::expire_all(&app.state.app, 100)
             .await
             .unwrap();
-        let lists = player.lists().await;
+        let lists = player.get("/api/v1/lists").await;
         assert_eq!(lists[0]["seen"], 100, "{backend}: {lists}");
         assert_eq!(lists[0]["missed"], 100, "{backend}: {lists}");
         app.stop().await.unwrap();

@@ -6,28 +6,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{SendJson, TestApp, register, spawn_app};
+use common::{Player, SendJson, TestApp, register, spawn_app};
 use serde_json::{Value, json};
 use tilebag_store::testing::backends;
 
 const PASSWORD: &str = "correct horse battery";
 
-struct Player<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    csrf: String,
-}
-
 impl Player<'_> {
-    async fn post(&self, path: &str, body: Value) -> Value {
-        self.client
-            .post(self.app.url(path))
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .json_body()
-            .await
-    }
-
     async fn sevens(&self, probability: &str) -> Value {
         let search = json!({ "search": { "length": "7", "probability": probability },
                              "settings": { "questions_per_round": 10, "seconds": 60 } });

@@ -114,6 +114,37 @@ pub async fn register(
     body["csrf_token"].as_str().expect("csrf token").to_owned()
 }
 
+/// A browser-like client's JSON calls, with its session's CSRF token (empty for a guest).
+pub struct Player<'a> {
+    pub app: &'a TestApp,
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+impl<'a> Player<'a> {
+    /// A new player registered through the API as `username`, with the tests' password.
+    pub async fn register(app: &'a TestApp, username: &str) -> Player<'a> {
+        let client = app.client();
+        let csrf = register(app, &client, username, "correct horse battery").await;
+        Player { app, client, csrf }
+    }
+
+    /// POSTs `body` as JSON with the CSRF token; the answer's JSON.
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        self.client
+            .post(self.app.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .json_body()
+            .await
+    }
+
+    /// GETs `path`; the answer's JSON.
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        self.client.get(self.app.url(path)).json_body().await
+    }
+}
+
 /// The `{"error": {"code", "message"}}` of a response, with its status.
 pub async fn error_of(response: reqwest::Response) -> (u16, String, String) {
     let status = response.status().as_u16();
