@@ -63,11 +63,19 @@ pub(crate) async fn lookup(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<(Session, User)>, AppError> {
-    let Some(token) = cookie_token(headers) else {
+    session_of(state, cookie_token(headers).as_deref()).await
+}
+
+/// The live session a session token names, if any.
+pub(crate) async fn session_of(
+    state: &AppState,
+    token: Option<&str>,
+) -> Result<Option<(Session, User)>, AppError> {
+    let Some(token) = token else {
         return Ok(None);
     };
     let now = state.app.clock.now_s();
-    match state.app.store.session(&token_hash(&token), now).await {
+    match state.app.store.session(&token_hash(token), now).await {
         Ok(found) => Ok(Some(found)),
         Err(StoreError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),

@@ -152,7 +152,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     if !is_page(request.uri().path()) {
         return next.run(request).await;
     }
-    let headers = request.headers().clone();
+    let token = crate::auth::cookie_token(request.headers());
     let response = next.run(request).await;
     let status = response.status();
     let shown = response.extensions().get::<Shown>().cloned();
@@ -167,7 +167,12 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         None => message_of(status, body).await,
     };
     // A session that cannot be read (the database is down) shows the page as to a guest.
-    let who = MaybeUser(crate::csrf::lookup(&state, &headers).await.ok().flatten());
+    let who = MaybeUser(
+        crate::csrf::session_of(&state, token.as_deref())
+            .await
+            .ok()
+            .flatten(),
+    );
     let heading = heading(status);
     let page = ErrorPage {
         page: Page::new(heading, &who),
