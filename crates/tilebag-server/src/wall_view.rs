@@ -38,13 +38,7 @@ pub async fn challenge_of(
         _ if counts => format!("your first attempt during the challenge's own {period}"),
         Owner::Guest(_) => "guests play for practice; log in to get on the leaderboard".to_owned(),
         Owner::User(user) => {
-            let played = app
-                .store
-                .entries(id)
-                .await?
-                .iter()
-                .any(|e| e.user_id == *user);
-            if played {
+            if app.store.has_entry(id, *user).await? {
                 "you have played it already; only your first attempt counts".to_owned()
             } else {
                 format!("only attempts during the challenge's own {period} count")

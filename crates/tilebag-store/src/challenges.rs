@@ -225,6 +225,22 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Whether the player has a counted attempt at this challenge (the unique
+    /// `(challenge_id, user_id)` index answers it).
+    pub async fn has_entry(
+        &self,
+        challenge: ChallengeId,
+        user: UserId,
+    ) -> Result<bool, StoreError> {
+        let row =
+            sqlx::query("SELECT 1 FROM challenge_entries WHERE challenge_id = $1 AND user_id = $2")
+                .bind(challenge.0)
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
     /// Every counted attempt at a challenge.
     pub async fn entries(&self, challenge: ChallengeId) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
