@@ -247,7 +247,7 @@ impl FieldError {
             // The page's own fields, and a new wall's round settings.
             ["lexicon", "limit", "offset"]
                 .into_iter()
-                .chain(["questions_per_round", "seconds", "mode", "min_length"])
+                .chain(crate::app::walls::WallSettings::FIELDS)
                 .chain(
                     GROUPS
                         .iter()
@@ -256,12 +256,6 @@ impl FieldError {
                 .find(|name| *name == named)
         });
         FieldError { field, message }
-    }
-
-    /// Whether this is the error of `field`.
-    #[must_use]
-    pub fn is(&self, field: &str) -> bool {
-        self.field == Some(field)
     }
 }
 

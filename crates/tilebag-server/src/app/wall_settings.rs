@@ -50,6 +50,9 @@ impl tilebag_study::document::Document for WallSettings {
 }
 
 impl WallSettings {
+    /// The settings' names, as forms and the API write them.
+    pub const FIELDS: [&'static str; 4] = ["questions_per_round", "seconds", "mode", "min_length"];
+
     /// Checks the ranges.
     pub fn check(&self) -> Result<(), ServiceError> {
         if !(10..=200).contains(&self.questions_per_round) {

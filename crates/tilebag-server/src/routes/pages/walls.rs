@@ -88,15 +88,6 @@ pub(crate) async fn new_wall(State(state): State<AppState>, who: MaybeUser) -> R
     new_wall_page(&state, &who, None, None)
 }
 
-/// The fields of the new-wall form that are not search criteria.
-const SETTING_FIELDS: [&str; 5] = [
-    "csrf",
-    "questions_per_round",
-    "seconds",
-    "mode",
-    "min_length",
-];
-
 /// A new wall's round settings, as the form sends them.
 #[derive(Debug, Default, Deserialize)]
 struct NewWallSettings {
@@ -115,7 +106,7 @@ fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings
     let (settings, search): (Vec<_>, Vec<_>) = pairs
         .iter()
         .filter(|(name, _)| name != "csrf")
-        .partition(|(name, _)| SETTING_FIELDS.contains(&name.as_str()));
+        .partition(|(name, _)| WallSettings::FIELDS.contains(&name.as_str()));
     let given = |pairs: &[&(String, String)]| {
         let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
         serde_urlencoded::to_string(kept).unwrap_or_default()

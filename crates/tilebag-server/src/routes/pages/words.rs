@@ -12,7 +12,7 @@ use crate::error::{AppError, AppQuery};
 use crate::search_form::{FieldError, GROUPS, Group, SearchForm};
 use crate::state::AppState;
 use crate::tools;
-use crate::views::{InfoOut, JudgeOut, SearchOut, thousands};
+use crate::views::{InfoOut, JudgeOut, SearchOut};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -219,8 +219,6 @@ struct SearchPage<'a> {
     /// The field with an error ("" for none) and the error ("" for none).
     bad: &'static str,
     message: String,
-    criteria: Vec<(&'static str, String)>,
-    total: String,
     /// Most alphagrams this player's wall holds, and whether more would be after logging in.
     wall_limit: usize,
     guest: bool,
@@ -297,14 +295,6 @@ pub(crate) async fn search(
             };
             let html = SearchPage {
                 page,
-                criteria: form
-                    .criteria()
-                    .into_iter()
-                    .map(|(name, value)| (name, value.to_owned()))
-                    .collect(),
-                total: results
-                    .as_ref()
-                    .map_or_else(String::new, |r| thousands(r.total)),
                 wall_limit,
                 guest,
                 previous: results
