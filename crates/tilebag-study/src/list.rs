@@ -9,7 +9,7 @@
 //! dealt: a round dealt and then abandoned is *unfinished*, and `Continue` deals it again
 //! before going on with the queue, so nothing is skipped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -153,11 +153,8 @@ impl StudyList {
     /// tab may have dealt since. Those still unfinished are seen (in the first pass) and no
     /// longer dealt again; the latest deal keeps its other alphagrams unfinished.
     pub fn finish<'a>(&mut self, alphagrams: impl IntoIterator<Item = &'a str>) {
-        let done: BTreeSet<u32> = alphagrams
-            .into_iter()
-            .filter_map(|a| self.alphagrams.iter().position(|b| b == a))
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
+        let alphagrams: Vec<&str> = alphagrams.into_iter().collect();
+        let done: BTreeSet<u32> = self.indexes(&alphagrams).into_iter().flatten().collect();
         let round = self.round.min(self.unfinished.len());
         let before = self.unfinished.len();
         let in_round = self.unfinished[..round]
@@ -186,11 +183,13 @@ impl StudyList {
     /// Records a finished round: each alphagram with whether it was missed. Recording an
     /// alphagram again (the player changed their mind) replaces what was recorded.
     pub fn record<'a>(&mut self, results: impl IntoIterator<Item = (&'a str, bool)>) {
-        for (alphagram, missed) in results {
-            let Some(index) = self.alphagrams.iter().position(|a| a == alphagram) else {
+        let results: Vec<(&str, bool)> = results.into_iter().collect();
+        let alphagrams: Vec<&str> = results.iter().map(|(a, _)| *a).collect();
+        let indexes = self.indexes(&alphagrams);
+        for (index, (_, missed)) in indexes.into_iter().zip(results) {
+            let Some(index) = index else {
                 continue;
             };
-            let index = index as u32;
             if missed {
                 self.missed.insert(index);
                 if self.first_pass {
@@ -203,6 +202,28 @@ impl StudyList {
                 }
             }
         }
+    }
+
+    /// Where each of these alphagrams stands in the list (`None`: not in it), found in one
+    /// pass over the list however many are asked for.
+    fn indexes(&self, wanted: &[&str]) -> Vec<Option<u32>> {
+        let mut at: HashMap<&str, Option<u32>> = wanted.iter().map(|a| (*a, None)).collect();
+        let mut left = at.len();
+        for (i, alphagram) in self.alphagrams.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            if let Some(slot) = at.get_mut(alphagram.as_str())
+                && slot.is_none()
+            {
+                *slot = u32::try_from(i).ok();
+                left -= 1;
+            }
+        }
+        wanted
+            .iter()
+            .map(|a| at.get(a).copied().flatten())
+            .collect()
     }
 
     /// The alphagrams of a set of indexes, in list order.
