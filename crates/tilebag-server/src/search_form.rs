@@ -82,6 +82,16 @@ pub struct SearchForm {
     pub compare: Option<String>,
 }
 
+/// Form pairs as a query string without the empty ones (an empty field means "not given").
+#[must_use]
+pub fn without_empty<'a>(pairs: impl IntoIterator<Item = &'a (String, String)>) -> String {
+    let kept: Vec<_> = pairs
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
 fn given(field: Option<&String>) -> Option<String> {
     field
         .map(|s| s.trim())

@@ -13,7 +13,7 @@ use crate::client::ClientIp;
 use crate::error::AppError;
 use crate::player::Player;
 use crate::ready_made::{self, Shelf};
-use crate::search_form::{FieldError, GROUPS, Group, SearchForm};
+use crate::search_form::{FieldError, GROUPS, Group, SearchForm, without_empty};
 use crate::settings::{Preferences, TileOrder};
 use crate::state::AppState;
 
@@ -107,10 +107,7 @@ fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings
         .iter()
         .filter(|(name, _)| name != "csrf")
         .partition(|(name, _)| WallSettings::FIELDS.contains(&name.as_str()));
-    let given = |pairs: &[&(String, String)]| {
-        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
-    };
+    let given = |pairs: &[&(String, String)]| without_empty(pairs.iter().copied());
     let search: SearchForm = serde_urlencoded::from_str(&given(&search))
         .map_err(|e| Box::new((None, AppError::bad_request(format!("search criteria: {e}")))))?;
     let settings: NewWallSettings = serde_urlencoded::from_str(&given(&settings)).map_err(|e| {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{Page, PageError, Path, render};
 use crate::auth::MaybeUser;
 use crate::error::{AppError, AppQuery};
-use crate::search_form::{FieldError, GROUPS, Group, SearchForm};
+use crate::search_form::{FieldError, GROUPS, Group, SearchForm, without_empty};
 use crate::state::AppState;
 use crate::tools;
 use crate::views::{InfoOut, JudgeOut, SearchOut};
@@ -229,8 +229,10 @@ struct SearchPage<'a> {
 /// The query string without empty fields, when it has any (`None`: keep it as it is).
 fn without_empty_fields(raw: Option<&str>) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw?).ok()?;
-    let kept: Vec<&(String, String)> = pairs.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-    (kept.len() < pairs.len()).then(|| serde_urlencoded::to_string(kept).unwrap_or_default())
+    pairs
+        .iter()
+        .any(|(_, value)| value.trim().is_empty())
+        .then(|| without_empty(&pairs))
 }
 
 /// A link to the page of these results starting at `offset`.
