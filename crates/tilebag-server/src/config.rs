@@ -121,6 +121,15 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub max_saved_alphagrams: i64,
+    /// Most spaced-repetition cards one player may keep in all their decks.
+    #[arg(
+        long,
+        env = "TILEBAG_MAX_CARDS",
+        default_value = "200000",
+        value_name = "N",
+        value_parser = clap::value_parser!(i64).range(1..=10_000_000)
+    )]
+    pub max_cards: i64,
     /// Challenge settings.
     #[command(flatten)]
     pub challenges: ChallengeArgs,
@@ -485,6 +494,8 @@ pub struct Config {
     pub hashing_queue: usize,
     /// Most alphagrams one player may keep in saved lists.
     pub max_saved_alphagrams: i64,
+    /// Most spaced-repetition cards one player may keep.
+    pub max_cards: i64,
     /// Time zone of the challenge day.
     pub challenge_zone: chrono_tz::Tz,
     /// Fewest players before medals are awarded.
@@ -576,6 +587,7 @@ impl Default for Config {
             hashing_workers: 1,
             hashing_queue: 64,
             max_saved_alphagrams: 100_000,
+            max_cards: 200_000,
             challenge_zone: chrono_tz::UTC,
             medal_min_entries: 3,
             run_daily_job: true,

@@ -245,6 +245,19 @@ fn path_rejection(rejection: PathRejection, only: &str) -> AppError {
     }
 }
 
+/// Zero-width and direction-changing characters, and line and paragraph separators.
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{061C}'
+            | '\u{00AD}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,6 +113,7 @@ impl AppState {
         let passwords = PasswordPool::start(config.hashing_workers, config.hashing_queue);
         let rules = Rules {
             max_saved_alphagrams: config.max_saved_alphagrams,
+            max_cards: config.max_cards,
             challenge_zone: config.challenge_zone,
             medal_min_entries: config.medal_min_entries,
             guest_max_questions: config.guest_limit.max_questions,

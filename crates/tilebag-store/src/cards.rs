@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use tilebag_study::review::Schedule;
 
 use crate::decks::{lock, placeholders, read, state_text, write};
-use crate::{Added, CardId, CardKind, DeckError, DeckId, Store, StoredCard, UserId};
+use crate::{Added, CardId, CardKind, DeckError, DeckId, Store, StoreError, StoredCard, UserId};
 
 pub(crate) const CARD_COLUMNS: &str = "id, deck_id, kind, front, schedule, version, added_at";
 
@@ -19,12 +19,17 @@ pub(crate) fn card(row: &AnyRow) -> Result<StoredCard, DeckError> {
     Ok(StoredCard {
         id: CardId(id),
         deck: DeckId(row.try_get("deck_id")?),
-        kind: CardKind::parse(&row.try_get::<String, _>("kind")?)?,
+        kind: kind(&row.try_get::<String, _>("kind")?)?,
         front: row.try_get("front")?,
         schedule: read(&schedule, &format!("card {id}"))?,
         version: row.try_get("version")?,
         added_at: row.try_get("added_at")?,
     })
+}
+
+fn kind(text: &str) -> Result<CardKind, StoreError> {
+    CardKind::parse(text)
+        .ok_or_else(|| StoreError::Other(format!("a card of unknown kind “{text}”")))
 }
 
 /// Rows per `INSERT` or `IN (…)` list: well within SQLite's and PostgreSQL's limits on
@@ -248,4 +253,52 @@ pub(crate) async fn write_schedule(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+impl Store {
+    /// A deck's cards in the review state that are due at `now_ms` and not suspended: what
+    /// postponing chooses from.
+    pub async fn due_review_cards(
+        &self,
+        user: UserId,
+        deck: DeckId,
+        now_ms: i64,
+    ) -> Result<Vec<StoredCard>, DeckError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = $1 AND user_id = $2 \
+             AND suspended = 0 AND state = 'review' AND due <= $3 ORDER BY due, id"
+        ))
+        .bind(deck.0)
+        .bind(user.0)
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(card).collect()
+    }
+
+    /// Gives the player's cards new schedules (postponing), each only if the card is still at
+    /// the version it was read at, all in one transaction. Returns how many changed.
+    pub async fn reschedule(
+        &self,
+        user: UserId,
+        cards: Vec<(CardId, i64, Schedule)>,
+    ) -> Result<u64, DeckError> {
+        self.unit(move |conn| {
+            Box::pin(async move {
+                let mut changed = 0;
+                for (id, version, schedule) in &cards {
+                    let owned = sqlx::query("SELECT id FROM cards WHERE id = $1 AND user_id = $2")
+                        .bind(id.0)
+                        .bind(user.0)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                    if owned.is_some() && write_schedule(conn, *id, *version, schedule).await? {
+                        changed += 1;
+                    }
+                }
+                Ok(changed)
+            })
+        })
+        .await
+    }
 }

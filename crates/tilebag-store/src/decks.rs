@@ -7,7 +7,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tilebag_study::document::{self, Document};
-use tilebag_study::review::{CardState, DeckSettings, ReviewError, Schedule};
+use tilebag_study::review::{CardKind, CardState, DeckSettings, ReviewError, Schedule};
 
 use crate::{Backend, Store, StoreError, UserId};
 
@@ -22,40 +22,6 @@ pub struct CardId(pub i64);
 impl std::fmt::Display for CardId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)
-    }
-}
-
-/// What a card asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CardKind {
-    /// An alphagram: its words.
-    Alphagram,
-    /// A word: its front and back hooks.
-    Hooks,
-    /// A word or a phony: valid or not.
-    WordOrPhony,
-}
-
-impl CardKind {
-    /// The name stored in the `kind` column.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardKind::Alphagram => "alphagram",
-            CardKind::Hooks => "hooks",
-            CardKind::WordOrPhony => "word_or_phony",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Result<CardKind, StoreError> {
-        match text {
-            "alphagram" => Ok(CardKind::Alphagram),
-            "hooks" => Ok(CardKind::Hooks),
-            "word_or_phony" => Ok(CardKind::WordOrPhony),
-            other => Err(StoreError::Other(format!(
-                "a card of unknown kind “{other}”"
-            ))),
-        }
     }
 }
 

@@ -25,10 +25,11 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
-pub use decks::{Added, CardId, CardKind, DeckError, DeckId, StoredCard, StoredDeck};
+pub use decks::{Added, CardId, DeckError, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use reviews::{DueQueue, Recorded, Scope, StoredFit, Undone};
+pub use tilebag_study::review::CardKind;
 pub use walls::{
     Attempt, Decision, EntryUpdate, ListUpdate, NewWall, Owner, Place, RoundUpdate, StoredWall,
     WallChange, WallId,

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod documents;
 pub mod health;
 pub mod jobs;
+
 pub mod sweep;
 pub mod upload;
 mod wall_settings;
@@ -42,6 +43,8 @@ pub struct App {
 pub struct Rules {
     /// Most alphagrams a player may keep in saved lists.
     pub max_saved_alphagrams: i64,
+    /// Most spaced-repetition cards a player may keep in all their decks.
+    pub max_cards: i64,
     /// The time zone challenge days follow.
     pub challenge_zone: chrono_tz::Tz,
     /// Entries a challenge needs before medals are awarded.

@@ -88,6 +88,39 @@ impl TryFrom<u8> for Rating {
     }
 }
 
+/// What a card asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    /// An alphagram: its words.
+    Alphagram,
+    /// A word: its front and back hooks.
+    Hooks,
+    /// A word or a phony: valid or not.
+    WordOrPhony,
+}
+
+impl CardKind {
+    /// All three.
+    pub const ALL: [CardKind; 3] = [CardKind::Alphagram, CardKind::Hooks, CardKind::WordOrPhony];
+
+    /// Its name as stored and in the API: `alphagram`, `hooks` or `word_or_phony`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardKind::Alphagram => "alphagram",
+            CardKind::Hooks => "hooks",
+            CardKind::WordOrPhony => "word_or_phony",
+        }
+    }
+
+    /// The kind of that name, if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<CardKind> {
+        CardKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 /// Where a card is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

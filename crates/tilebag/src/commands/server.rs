@@ -158,6 +158,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             hashing_queue: usize::try_from(args.hashing_queue).unwrap_or(usize::MAX),
             connections,
             max_saved_alphagrams: args.max_saved_alphagrams,
+            max_cards: args.max_cards,
             challenge_zone: args.challenges.challenge_time_zone,
             medal_min_entries: args.challenges.medal_min_entries,
             run_daily_job: !args.no_daily_job,

@@ -46,26 +46,13 @@ pub(crate) fn check_name(untrimmed: &str) -> Result<String, AppError> {
     }
     // Invisible characters (zero-width spaces, direction overrides, line separators) would
     // make two names look alike, or reorder the text around a name on the page.
-    if let Some(c) = untrimmed.chars().find(|c| invisible(*c)) {
+    if let Some(c) = untrimmed.chars().find(|c| crate::extract::invisible(*c)) {
         return Err(AppError::bad_request(format!(
             "name: a list name may not hold the invisible character U+{:04X}",
             u32::from(c)
         )));
     }
     Ok(name.to_owned())
-}
-
-/// Zero-width and direction-changing characters, and line and paragraph separators.
-fn invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{061C}'
-            | '\u{00AD}'
-    )
 }
 
 /// A saved list's progress.
