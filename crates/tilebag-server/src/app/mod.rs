@@ -9,7 +9,6 @@ pub mod clock;
 pub mod documents;
 pub mod health;
 pub mod jobs;
-
 pub mod sweep;
 pub mod upload;
 mod wall_settings;
