@@ -5,6 +5,7 @@
 //! milliseconds), so the server stays the authority and tests drive the clock.
 #![deny(missing_docs)]
 
+pub mod cards;
 pub mod challenge;
 pub mod document;
 pub mod list;
