@@ -6,12 +6,16 @@
 //! worked out from the lexicon when the card is shown, so a card follows its lexicon and
 //! needs no copy of the answer. A phony follows from its word by a fixed hash ([`phony`]).
 
+mod answer;
+mod judge;
 mod phony;
 
 use std::collections::HashSet;
 
 use tilebag_lexicon::Lexicon;
 
+pub use answer::{Answer, CardError, Prompt, WordFacts, answer, prompt};
+pub use judge::{Judgement, MAX_TYPED_CHARS, MAX_TYPED_TOKENS, judge};
 pub use phony::{phony, source_of_phony};
 
 use crate::review::CardKind;

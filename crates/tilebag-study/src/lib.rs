@@ -1,5 +1,6 @@
 //! tilebag's study logic: walls of alphagrams played in timed rounds, and study lists that
-//! remember what was dealt and what was missed, and spaced repetition with FSRS ([`review`]).
+//! remember what was dealt and what was missed, spaced repetition with FSRS ([`review`]), and the
+//! three kinds of card it schedules ([`cards`]).
 //!
 //! Everything here is decided from its inputs, the current time included (`now` in Unix
 //! milliseconds), so the server stays the authority and tests drive the clock.
