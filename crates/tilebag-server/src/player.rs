@@ -32,7 +32,7 @@ impl Player {
             AppError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "log in to save lists",
+                "log in to keep lists and decks",
             )
         })
     }

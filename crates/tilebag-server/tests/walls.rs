@@ -386,7 +386,11 @@ async fn saving_needs_an_account_and_respects_the_quota() {
         .unwrap();
     assert_eq!(
         error_of(save).await,
-        (401, "unauthorized".into(), "log in to save lists".into())
+        (
+            401,
+            "unauthorized".into(),
+            "log in to keep lists and decks".into()
+        )
     );
 
     let client = app.client();

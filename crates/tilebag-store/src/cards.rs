@@ -124,11 +124,25 @@ impl Store {
 
     /// A deck's cards in the order they were added.
     pub async fn cards(&self, user: UserId, deck: DeckId) -> Result<Vec<StoredCard>, DeckError> {
+        self.cards_page(user, deck, 0, i64::MAX).await
+    }
+
+    /// A page of a deck's cards in the order they were added: `limit` after the first
+    /// `offset`.
+    pub async fn cards_page(
+        &self,
+        user: UserId,
+        deck: DeckId,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredCard>, DeckError> {
         let rows = sqlx::query(&format!(
-            "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = $1 AND user_id = $2 ORDER BY id"
+            "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = $1 AND user_id = $2 ORDER BY id LIMIT $3 OFFSET $4"
         ))
         .bind(deck.0)
         .bind(user.0)
+        .bind(limit.max(0))
+        .bind(offset.max(0))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(card).collect()

@@ -6,9 +6,12 @@
 //! the document lacks, so a route added the plain-axum way (`.route(...)`) is caught.
 
 pub mod account;
+pub mod cards;
 pub mod challenges;
+pub mod decks;
 pub mod doc;
 pub mod lists;
+pub mod review;
 pub mod walls;
 pub mod words;
 
@@ -47,6 +50,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(walls::router())
         .merge(lists::router())
         .merge(challenges::router())
+        .merge(decks::router())
+        .merge(cards::router())
+        .merge(review::router())
 }
 
 /// The finished document.

@@ -1,0 +1,599 @@
+//! Spaced repetition: a player's decks, the cards in them, the due queue and reviews.
+//!
+//! Every review is one unit of work in the store: the card is read, the pure scheduler
+//! ([`tilebag_study::review::Scheduler`]) decides its next schedule from the deck's settings
+//! and the player's parameters (fitted to their own history once they have enough, else
+//! FSRS-6's defaults), and the new schedule and its log entry are written together, only if
+//! the card is still at the version the grade was given on. Time is the server's clock, so a
+//! test reviews a card over months without waiting.
+
+use chrono::NaiveDate;
+use tilebag_store::{
+    Added, CardId, CardKind, DeckError, DeckId, DueQueue, ListId, Owner, Scope, StoreError,
+    StoredCard, StoredDeck, StoredFit, Undone, User, WallId,
+};
+use tilebag_study::review::{
+    self, DeckSettings, Fit, ModelVersion, Parameters, Rating, ReviewLog, Scheduler,
+};
+
+use super::{App, ServiceError};
+
+/// Longest deck name, in characters.
+pub const MAX_DECK_NAME: usize = 60;
+/// Most decks a player may keep.
+pub const MAX_DECKS: usize = 100;
+/// Most cards the due queue answers at once.
+pub const MAX_QUEUE: i64 = 100;
+/// Most cards named in one move, suspend or delete.
+pub const MAX_CARDS_AT_ONCE: usize = 10_000;
+/// Most days a review may be postponed by.
+pub const MAX_POSTPONE_DAYS: u32 = 3650;
+
+impl From<DeckError> for ServiceError {
+    fn from(error: DeckError) -> ServiceError {
+        match error {
+            DeckError::Cap { .. } => ServiceError::conflict("card_limit", error.to_string()),
+            DeckError::Stale { .. } => ServiceError::conflict("card_changed", error.to_string()),
+            DeckError::Review(e) => ServiceError::conflict("not_last_review", e.to_string()),
+            DeckError::Invalid(message) => ServiceError::Invalid(message),
+            DeckError::Document(detail) => ServiceError::Document(detail),
+            DeckError::Store(StoreError::NotFound) => {
+                ServiceError::not_found("no such deck or card")
+            }
+            DeckError::Store(e) => ServiceError::Store(e),
+        }
+    }
+}
+
+/// Not found, saying what.
+fn missing(what: &'static str) -> impl Fn(DeckError) -> ServiceError {
+    move |error| match error {
+        DeckError::Store(StoreError::NotFound) => {
+            ServiceError::not_found(format!("no such {what}"))
+        }
+        other => other.into(),
+    }
+}
+
+/// A deck name, trimmed and checked.
+pub fn check_deck_name(untrimmed: &str) -> Result<String, ServiceError> {
+    let name = untrimmed.trim();
+    if name.is_empty() || name.chars().count() > MAX_DECK_NAME {
+        return Err(ServiceError::invalid(format!(
+            "name: a deck name has 1 to {MAX_DECK_NAME} characters"
+        )));
+    }
+    if let Some(c) = name.chars().find(|c| crate::extract::invisible(*c)) {
+        return Err(ServiceError::invalid(format!(
+            "name: a deck name may not hold the invisible character U+{:04X}",
+            u32::from(c)
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_settings(settings: &DeckSettings) -> Result<(), ServiceError> {
+    settings
+        .validate()
+        .map_err(|e| ServiceError::invalid(format!("settings: {e}")))
+}
+
+fn taken(name: &str) -> impl Fn(DeckError) -> ServiceError + '_ {
+    move |error| match error {
+        DeckError::Store(StoreError::Conflict(_)) => ServiceError::conflict(
+            "conflict",
+            format!("you already have a deck named “{name}” in this lexicon"),
+        ),
+        other => missing("deck")(other),
+    }
+}
+
+/// Makes a deck in a lexicon the server has.
+pub async fn create_deck(
+    app: &App,
+    user: &User,
+    lexicon: Option<&str>,
+    name: &str,
+    settings: &DeckSettings,
+) -> Result<StoredDeck, ServiceError> {
+    let name = check_deck_name(name)?;
+    check_settings(settings)?;
+    let lexicon = app.lexicons.pick(lexicon)?.name().to_owned();
+    if app.store.decks(user.id).await?.len() >= MAX_DECKS {
+        return Err(ServiceError::conflict(
+            "deck_limit",
+            format!("a player keeps at most {MAX_DECKS} decks; delete one first"),
+        ));
+    }
+    let id = app
+        .store
+        .create_deck(user.id, &lexicon, &name, settings, app.clock.now_s())
+        .await
+        .map_err(taken(&name))?;
+    Ok(app.store.deck(user.id, id).await?)
+}
+
+/// The player's decks.
+pub async fn decks(app: &App, user: &User) -> Result<Vec<StoredDeck>, ServiceError> {
+    Ok(app.store.decks(user.id).await?)
+}
+
+/// One of the player's decks.
+pub async fn deck(app: &App, user: &User, id: DeckId) -> Result<StoredDeck, ServiceError> {
+    app.store.deck(user.id, id).await.map_err(missing("deck"))
+}
+
+/// Renames a deck and, when given, changes its settings.
+pub async fn change_deck(
+    app: &App,
+    user: &User,
+    id: DeckId,
+    name: Option<&str>,
+    settings: Option<&DeckSettings>,
+) -> Result<StoredDeck, ServiceError> {
+    let current = deck(app, user, id).await?;
+    let name = match name {
+        Some(name) => check_deck_name(name)?,
+        None => current.name,
+    };
+    if let Some(settings) = settings {
+        check_settings(settings)?;
+    }
+    app.store
+        .change_deck(user.id, id, &name, settings)
+        .await
+        .map_err(taken(&name))?;
+    deck(app, user, id).await
+}
+
+/// Deletes a deck with its cards and their reviews.
+pub async fn delete_deck(app: &App, user: &User, id: DeckId) -> Result<(), ServiceError> {
+    app.store
+        .delete_deck(user.id, id)
+        .await
+        .map_err(missing("deck"))
+}
+
+/// What adding cards did, with the entries that made no card and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddReport {
+    /// Cards new to the deck.
+    pub added: u64,
+    /// Cards the deck already had.
+    pub present: u64,
+    /// Entries that made no card: the entry's line or position (from 1) and why.
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// Where the words or alphagrams of new cards come from.
+#[derive(Debug)]
+pub enum Entries<'a> {
+    /// Given one by one.
+    Given(Vec<String>),
+    /// What a search finds (in the deck's lexicon).
+    Search(&'a crate::search_form::SearchForm),
+    /// A saved list's alphagrams.
+    List(ListId),
+    /// The alphagrams missed in a wall's last round.
+    WallMissed(WallId),
+    /// An uploaded text file: one word or alphagram at the start of each line; blank and
+    /// `#` lines skipped. Bad lines are reported with their numbers.
+    Upload(&'a [u8]),
+}
+
+/// Most lines of an uploaded file of cards.
+pub const MAX_UPLOAD_LINES: usize = 50_000;
+
+/// The entries, with the line (or position) each came from, counting from 1.
+async fn entries_of(
+    app: &App,
+    user: &User,
+    deck: &StoredDeck,
+    entries: Entries<'_>,
+) -> Result<Vec<(usize, String)>, ServiceError> {
+    let numbered = |all: Vec<String>| {
+        all.into_iter()
+            .enumerate()
+            .map(|(i, e)| (i + 1, e))
+            .collect()
+    };
+    Ok(match entries {
+        Entries::Given(all) => numbered(all),
+        Entries::Search(search) => {
+            let mut search = search.clone();
+            search.lexicon = Some(deck.lexicon.clone());
+            numbered(super::walls::alphagrams_of(&app.lexicons, &search)?.1)
+        }
+        Entries::List(id) => {
+            let (summary, body) = app.store.list(id, user.id).await.map_err(|e| match e {
+                StoreError::NotFound => ServiceError::not_found("no such list"),
+                other => other.into(),
+            })?;
+            if summary.lexicon != deck.lexicon {
+                return Err(ServiceError::invalid(format!(
+                    "list: the list is in {}, the deck in {}",
+                    summary.lexicon, deck.lexicon
+                )));
+            }
+            let list: tilebag_study::StudyList = super::documents::read(&body)?;
+            numbered(list.alphagrams)
+        }
+        Entries::WallMissed(id) => {
+            let loaded = super::walls::load(app, id, &Owner::User(user.id)).await?;
+            if loaded.wall.lexicon != deck.lexicon {
+                return Err(ServiceError::invalid(format!(
+                    "wall: the wall is in {}, the deck in {}",
+                    loaded.wall.lexicon, deck.lexicon
+                )));
+            }
+            if loaded.round.ended.is_none() {
+                return Err(ServiceError::conflict(
+                    "round_running",
+                    "the round is still running; add its missed alphagrams when it ends",
+                ));
+            }
+            numbered(
+                loaded
+                    .round
+                    .missed()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
+        Entries::Upload(bytes) => upload_lines(bytes)?,
+    })
+}
+
+/// An uploaded file's entries with their line numbers.
+fn upload_lines(bytes: &[u8]) -> Result<Vec<(usize, String)>, ServiceError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ServiceError::invalid(format!(
+            "the file is not UTF-8 text (byte {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if n >= MAX_UPLOAD_LINES {
+            return Err(ServiceError::invalid(format!(
+                "the file has more than {MAX_UPLOAD_LINES} lines; split it"
+            )));
+        }
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.starts_with('#') {
+            continue;
+        }
+        if let Some(entry) = line.split_whitespace().next() {
+            entries.push((n + 1, entry.to_owned()));
+        }
+    }
+    Ok(entries)
+}
+
+/// Adds cards of `kind` made from `entries` (words or alphagrams) to a deck, within the
+/// player's card limit (over it, nothing is added). Entries that make no card are
+/// reported with their line and why.
+pub async fn add_cards(
+    app: &App,
+    user: &User,
+    id: DeckId,
+    kind: CardKind,
+    entries: Entries<'_>,
+) -> Result<AddReport, ServiceError> {
+    let deck = deck(app, user, id).await?;
+    let lexicon = app.lexicons.pick(Some(&deck.lexicon))?;
+    let numbered = entries_of(app, user, &deck, entries).await?;
+    let texts: Vec<String> = numbered.iter().map(|(_, e)| e.clone()).collect();
+    let made = tilebag_study::cards::fronts(lexicon, kind, &texts);
+    let skipped = made
+        .bad
+        .into_iter()
+        .map(|(index, why)| {
+            (
+                numbered.get(index).map_or(index + 1, |(line, _)| *line),
+                why,
+            )
+        })
+        .collect();
+    if made.fronts.is_empty() {
+        return Ok(AddReport {
+            added: 0,
+            present: 0,
+            skipped,
+        });
+    }
+    let cards = made.fronts.into_iter().map(|front| (kind, front)).collect();
+    let Added { added, present } = app
+        .store
+        .add_cards(user.id, id, cards, app.clock.now_ms(), app.rules.max_cards)
+        .await
+        .map_err(missing("deck"))?;
+    Ok(AddReport {
+        added,
+        present,
+        skipped,
+    })
+}
+
+/// The start of the day `now` falls on (in the site's time zone), Unix ms: new cards per
+/// day count from here.
+fn day_start_ms(app: &App) -> i64 {
+    let today: NaiveDate = super::challenges::today(app);
+    let yesterday = today.pred_opt().unwrap_or(today);
+    super::challenges::end_of(app, yesterday).timestamp_millis()
+}
+
+/// The due queue of one deck or all the player's decks, with today's new cards limited by
+/// each deck's new cards per day.
+pub async fn queue(
+    app: &App,
+    user: &User,
+    deck: Option<DeckId>,
+    limit: i64,
+) -> Result<DueQueue, ServiceError> {
+    let decks = match deck {
+        Some(id) => vec![self::deck(app, user, id).await?],
+        None => decks(app, user).await?,
+    };
+    let since = day_start_ms(app);
+    let mut new_left = 0;
+    for d in &decks {
+        let used = app
+            .store
+            .new_cards_reviewed_since(user.id, Scope::Deck(d.id), since)
+            .await?;
+        new_left += (i64::from(d.settings.new_per_day) - used).max(0);
+    }
+    let scope = deck.map_or(Scope::All, Scope::Deck);
+    Ok(app
+        .store
+        .due_queue(
+            user.id,
+            scope,
+            app.clock.now_ms(),
+            new_left,
+            limit.clamp(0, MAX_QUEUE),
+        )
+        .await?)
+}
+
+/// The player's parameters: fitted to their reviews if they asked, else FSRS-6's defaults.
+pub async fn parameters(app: &App, user: &User) -> Result<Option<StoredFit>, ServiceError> {
+    Ok(app.store.parameters(user.id, ModelVersion::Fsrs6).await?)
+}
+
+/// The scheduler of a deck, with the player's parameters.
+pub async fn scheduler(
+    app: &App,
+    user: &User,
+    deck: &StoredDeck,
+) -> Result<Scheduler, ServiceError> {
+    let parameters = parameters(app, user)
+        .await?
+        .map_or_else(Parameters::default, |p| p.fit.parameters);
+    Scheduler::new(&parameters, &deck.settings)
+        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.id.0)))
+}
+
+/// One of the player's cards, with its deck.
+pub async fn card(
+    app: &App,
+    user: &User,
+    id: CardId,
+) -> Result<(StoredCard, StoredDeck), ServiceError> {
+    let card = app.store.card(user.id, id).await.map_err(missing("card"))?;
+    let deck = deck(app, user, card.deck).await?;
+    Ok((card, deck))
+}
+
+/// A page of a deck's cards, in the order they were added.
+pub async fn deck_cards(
+    app: &App,
+    user: &User,
+    deck: &StoredDeck,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<StoredCard>, ServiceError> {
+    Ok(app
+        .store
+        .cards_page(user.id, deck.id, offset, limit)
+        .await?)
+}
+
+/// A card's review log, oldest first.
+pub async fn card_reviews(
+    app: &App,
+    user: &User,
+    id: CardId,
+) -> Result<Vec<ReviewLog>, ServiceError> {
+    Ok(app.store.card_reviews(user.id, id).await?)
+}
+
+fn card_number(id: CardId) -> u64 {
+    u64::try_from(id.0).unwrap_or(u64::MAX)
+}
+
+/// A review recorded: the card as it is now.
+#[derive(Debug, Clone)]
+pub struct Done {
+    /// The card after the review.
+    pub card: StoredCard,
+    /// This review made it a leech.
+    pub became_leech: bool,
+}
+
+/// Grades the player's card, shown at `version`, with `rating` after `took_ms`. Refused as
+/// `card_changed` if it was graded or undone since (another tab).
+pub async fn grade(
+    app: &App,
+    user: &User,
+    id: CardId,
+    version: i64,
+    rating: Rating,
+    took_ms: u32,
+) -> Result<Done, ServiceError> {
+    let (card, deck) = card(app, user, id).await?;
+    let scheduler = scheduler(app, user, &deck).await?;
+    let now = app.clock.now_ms();
+    let reviewed = scheduler
+        .review(card_number(id), &card.schedule, rating, now, took_ms)
+        .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
+    record(app, user, card, version, reviewed).await
+}
+
+/// Marks the player's card forgotten now (a miss outside a review): relearned like an Again.
+pub async fn forget(
+    app: &App,
+    user: &User,
+    id: CardId,
+    version: i64,
+) -> Result<Done, ServiceError> {
+    let (card, deck) = card(app, user, id).await?;
+    let scheduler = scheduler(app, user, &deck).await?;
+    let reviewed = scheduler
+        .forget(card_number(id), &card.schedule, app.clock.now_ms())
+        .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
+    record(app, user, card, version, reviewed).await
+}
+
+async fn record(
+    app: &App,
+    user: &User,
+    mut card: StoredCard,
+    version: i64,
+    reviewed: review::Reviewed,
+) -> Result<Done, ServiceError> {
+    let after = reviewed.log.after.clone();
+    let recorded = app
+        .store
+        .record_review(user.id, card.id, version, reviewed.log)
+        .await?;
+    card.schedule = after;
+    card.version = recorded.version;
+    Ok(Done {
+        card,
+        became_leech: reviewed.became_leech,
+    })
+}
+
+/// Undoes the player's last review (of `card` when given), restoring the exact schedule
+/// before it.
+pub async fn undo(app: &App, user: &User, card: Option<CardId>) -> Result<Undone, ServiceError> {
+    app.store
+        .undo_review(user.id, card)
+        .await
+        .map_err(|e| match e {
+            DeckError::Store(StoreError::NotFound) => ServiceError::not_found("no review to undo"),
+            other => other.into(),
+        })
+}
+
+/// Postpones up to `count` of the due review cards (all when `None`) of one deck or all
+/// decks by `days` days, those most likely still remembered first. Returns how many.
+pub async fn postpone(
+    app: &App,
+    user: &User,
+    deck: Option<DeckId>,
+    days: u32,
+    count: Option<usize>,
+) -> Result<u64, ServiceError> {
+    if !(1..=MAX_POSTPONE_DAYS).contains(&days) {
+        return Err(ServiceError::invalid(format!(
+            "days: postpone by 1 to {MAX_POSTPONE_DAYS} days, not {days}"
+        )));
+    }
+    let decks = match deck {
+        Some(id) => vec![self::deck(app, user, id).await?],
+        None => decks(app, user).await?,
+    };
+    let now = app.clock.now_ms();
+    let mut ranked: Vec<(f32, StoredCard)> = Vec::new();
+    for d in &decks {
+        let scheduler = scheduler(app, user, d).await?;
+        let cards = app.store.due_review_cards(user.id, d.id, now).await?;
+        let schedules: Vec<(u64, review::Schedule)> = cards
+            .iter()
+            .map(|c| (card_number(c.id), c.schedule.clone()))
+            .collect();
+        let order = review::postpone_order(&scheduler, &schedules, now);
+        for c in cards {
+            if order.contains(&card_number(c.id)) {
+                let r = scheduler.retrievability(&c.schedule, now).unwrap_or(0.0);
+                ranked.push((r, c));
+            }
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    let chosen: Vec<(CardId, i64, review::Schedule)> = ranked
+        .into_iter()
+        .take(count.unwrap_or(usize::MAX))
+        .map(|(_, c)| (c.id, c.version, review::postpone(&c.schedule, days, now)))
+        .collect();
+    Ok(app.store.reschedule(user.id, chosen).await?)
+}
+
+/// Moves cards to another of the player's decks; returns how many moved.
+pub async fn move_cards(
+    app: &App,
+    user: &User,
+    ids: Vec<CardId>,
+    to: DeckId,
+) -> Result<u64, ServiceError> {
+    at_once(&ids)?;
+    app.store
+        .move_cards(user.id, ids, to)
+        .await
+        .map_err(missing("deck"))
+}
+
+/// Suspends cards or brings them back; returns how many changed.
+pub async fn suspend_cards(
+    app: &App,
+    user: &User,
+    ids: Vec<CardId>,
+    suspended: bool,
+) -> Result<u64, ServiceError> {
+    at_once(&ids)?;
+    Ok(app.store.suspend_cards(user.id, ids, suspended).await?)
+}
+
+/// Deletes cards with their reviews; returns how many.
+pub async fn delete_cards(app: &App, user: &User, ids: Vec<CardId>) -> Result<u64, ServiceError> {
+    at_once(&ids)?;
+    Ok(app.store.delete_cards(user.id, ids).await?)
+}
+
+fn at_once(ids: &[CardId]) -> Result<(), ServiceError> {
+    if ids.len() > MAX_CARDS_AT_ONCE {
+        return Err(ServiceError::invalid(format!(
+            "cards: at most {MAX_CARDS_AT_ONCE} cards at once, not {}",
+            ids.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Fits the player's parameters to their review history and schedules with them from now
+/// on. The optimizer runs on a blocking thread, one fit at a time on the server.
+pub async fn optimize(app: &App, user: &User) -> Result<Fit, ServiceError> {
+    static FITTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let history = app.store.review_history(user.id).await?;
+    let _turn = FITTING
+        .acquire()
+        .await
+        .map_err(|_| ServiceError::conflict("busy", "the server is shutting down"))?;
+    let fit = tokio::task::spawn_blocking(move || review::fit(&history))
+        .await
+        .map_err(|e| ServiceError::Document(format!("the fit failed: {e}")))?
+        .map_err(|e| match e {
+            review::FitError::TooFew { .. } => {
+                ServiceError::conflict("too_few_reviews", e.to_string())
+            }
+            review::FitError::Optimizer(_) => ServiceError::conflict("fit_failed", e.to_string()),
+        })?;
+    app.store
+        .save_parameters(user.id, &fit, app.clock.now_s())
+        .await?;
+    Ok(fit)
+}

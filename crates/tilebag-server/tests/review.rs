@@ -1,0 +1,368 @@
+//! Spaced repetition over real HTTP on both backends: decks, adding cards, the due queue,
+//! grading over months on the test clock, undo, postpone, forget, limits and privacy.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Player, error_of, roomy, spawn_app, spawn_with};
+use serde_json::{Value, json};
+use tilebag_store::testing::backends;
+
+const MINUTE: Duration = Duration::from_mins(1);
+const DAY: Duration = Duration::from_hours(24);
+
+async fn new_deck(player: &Player<'_>, name: &str, settings: Value) -> i64 {
+    let deck = player
+        .post(
+            "/api/v1/decks",
+            json!({ "name": name, "settings": settings }),
+        )
+        .await;
+    deck["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a deck: {deck}"))
+}
+
+async fn add(player: &Player<'_>, deck: i64, body: Value) -> Value {
+    player
+        .post(&format!("/api/v1/decks/{deck}/cards"), body)
+        .await
+}
+
+async fn queue(player: &Player<'_>, deck: i64) -> Value {
+    player
+        .get(&format!("/api/v1/review/queue?deck={deck}&limit=100"))
+        .await
+}
+
+async fn grade(player: &Player<'_>, card: &Value, rating: u8) -> reqwest::Response {
+    player
+        .client
+        .post(
+            player
+                .app
+                .url(&format!("/api/v1/cards/{}/review", card["id"])),
+        )
+        .header("x-csrf-token", &player.csrf)
+        .json(&json!({ "version": card["version"], "rating": rating, "took_ms": 4000 }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn graded(player: &Player<'_>, card: &Value, rating: u8) -> Value {
+    let response = grade(player, card, rating).await;
+    assert_eq!(response.status(), 200);
+    response.json::<Value>().await.unwrap()["card"].clone()
+}
+
+fn fronts(queue: &Value) -> Vec<String> {
+    queue["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["front"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_card_learns_graduates_and_comes_back_when_due_over_months() {
+    for backend in backends("a_card_learns_graduates_and_comes_back_when_due_over_months") {
+        let app = spawn_app(backend).await;
+        let ann = Player::register(&app, "ann").await;
+        let deck = new_deck(&ann, "Sevens", json!({ "fuzz": false })).await;
+        let added = add(
+            &ann,
+            deck,
+            json!({ "kind": "alphagram", "words": ["RETAINS", "qi", "ZZZQ"] }),
+        )
+        .await;
+        assert_eq!(added["added"], 2, "{backend}: {added}");
+        assert_eq!(added["skipped"][0]["line"], 3, "{added}");
+        let again = add(
+            &ann,
+            deck,
+            json!({ "kind": "alphagram", "words": ["AEINRST"] }),
+        )
+        .await;
+        assert_eq!(
+            (again["added"].clone(), again["present"].clone()),
+            (json!(0), json!(1))
+        );
+
+        let q = queue(&ann, deck).await;
+        assert_eq!(q["new"], 2, "{q}");
+        assert_eq!(fronts(&q), ["AEINRST", "IQ"]);
+        let card = q["cards"][0].clone();
+        assert_eq!(card["state"], "new");
+
+        // Good through both learning steps (1 min, 10 min) graduates the card to days.
+        let card = graded(&ann, &card, 3).await;
+        assert_eq!(card["state"], "learning");
+        assert!(!fronts(&queue(&ann, deck).await).is_empty());
+        app.clock.advance(MINUTE);
+        let card = graded(&ann, &card, 3).await;
+        app.clock.advance(10 * MINUTE);
+        let card = graded(&ann, &card, 3).await;
+        assert_eq!(card["state"], "review", "{card}");
+        let due = card["due"].as_i64().unwrap();
+        assert!(due > app.clock.now_ms() + 86_400_000 - 1, "{card}");
+
+        // Not due until its day; then due again, and graded Good it waits longer.
+        let q = queue(&ann, deck).await;
+        assert!(!fronts(&q).contains(&"AEINRST".to_owned()), "{q}");
+        let first_interval = due - app.clock.now_ms();
+        app.clock
+            .set(chrono::DateTime::from_timestamp_millis(due).unwrap());
+        let q = queue(&ann, deck).await;
+        assert_eq!(q["due"], 1, "{q}");
+        let card = q["cards"][0].clone();
+        assert_eq!(card["front"], "AEINRST");
+        let card = graded(&ann, &card, 3).await;
+        let second_interval = card["due"].as_i64().unwrap() - app.clock.now_ms();
+        assert!(
+            second_interval > first_interval,
+            "{first_interval} then {second_interval}"
+        );
+
+        let shown = ann.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        let reviews = shown["reviews"].as_array().unwrap();
+        assert_eq!(reviews.len(), 4, "{shown}");
+        assert_eq!(reviews[0]["state_before"], "new");
+        assert!(shown["stability"].as_f64().unwrap() > 1.0, "{shown}");
+        assert!(reviews.iter().all(|r| r["rating"] == 3));
+    }
+}
+
+#[tokio::test]
+async fn a_grade_given_on_an_old_version_is_refused_and_undo_restores_the_card_exactly() {
+    for backend in
+        backends("a_grade_given_on_an_old_version_is_refused_and_undo_restores_the_card_exactly")
+    {
+        let app = spawn_app(backend).await;
+        let bo = Player::register(&app, "bob").await;
+        let deck = new_deck(&bo, "Twos", json!({})).await;
+        add(&bo, deck, json!({ "kind": "alphagram", "words": ["QI"] })).await;
+        let shown = queue(&bo, deck).await["cards"][0].clone();
+        let before = bo.get(&format!("/api/v1/cards/{}", shown["id"])).await;
+        graded(&bo, &shown, 3).await;
+
+        // The same card as shown in a second tab: its grade names the old version.
+        let (status, code, message) = error_of(grade(&bo, &shown, 1).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (409, "card_changed"),
+            "{backend}: {message}"
+        );
+
+        let undone = bo.post("/api/v1/review/undo", json!({})).await;
+        for field in ["state", "due", "reps", "stability", "last_review"] {
+            assert_eq!(undone[field], before[field], "{field} after undo: {undone}");
+        }
+        let after = bo.get(&format!("/api/v1/cards/{}", shown["id"])).await;
+        assert_eq!(after["reviews"], json!([]));
+        let nothing = bo
+            .client
+            .post(app.url("/api/v1/review/undo"))
+            .header("x-csrf-token", &bo.csrf)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_of(nothing).await.0, 404);
+    }
+}
+
+#[tokio::test]
+async fn postponing_moves_due_reviews_back_and_forgetting_makes_a_card_relearn() {
+    for backend in backends("postponing_moves_due_reviews_back_and_forgetting_makes_a_card_relearn")
+    {
+        let app = spawn_app(backend).await;
+        let cy = Player::register(&app, "cyd").await;
+        let deck = new_deck(
+            &cy,
+            "Steps",
+            json!({ "learning_steps_secs": [60], "fuzz": false }),
+        )
+        .await;
+        add(
+            &cy,
+            deck,
+            json!({ "kind": "alphagram", "words": ["QI", "ZA", "XU"] }),
+        )
+        .await;
+        for card in queue(&cy, deck).await["cards"].as_array().unwrap() {
+            graded(&cy, card, 4).await;
+        }
+        app.clock.advance(20 * DAY);
+        let q = queue(&cy, deck).await;
+        assert_eq!(q["due"], 3, "{backend}: {q}");
+        let done = cy
+            .post(
+                "/api/v1/review/postpone",
+                json!({ "days": 5, "deck": deck, "count": 2 }),
+            )
+            .await;
+        assert_eq!(done["postponed"], 2, "{done}");
+        assert_eq!(queue(&cy, deck).await["due"], 1);
+        let bad = cy
+            .client
+            .post(app.url("/api/v1/review/postpone"))
+            .header("x-csrf-token", &cy.csrf)
+            .json(&json!({ "days": 0 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_of(bad).await.0, 400);
+
+        let card = queue(&cy, deck).await["cards"][0].clone();
+        let forgotten = cy
+            .post(
+                &format!("/api/v1/cards/{}/forget", card["id"]),
+                json!({ "version": card["version"] }),
+            )
+            .await;
+        assert_eq!(forgotten["card"]["state"], "relearning", "{forgotten}");
+        assert_eq!(forgotten["card"]["lapses"], 1);
+        let log = cy.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        assert_eq!(
+            log["reviews"].as_array().unwrap().last().unwrap()["kind"],
+            "forgotten"
+        );
+    }
+}
+
+#[tokio::test]
+async fn new_cards_per_day_hold_back_the_rest_until_the_next_day() {
+    for backend in backends("new_cards_per_day_hold_back_the_rest_until_the_next_day") {
+        let app = spawn_app(backend).await;
+        let di = Player::register(&app, "dia").await;
+        let deck = new_deck(&di, "Two a day", json!({ "new_per_day": 2 })).await;
+        add(
+            &di,
+            deck,
+            json!({ "kind": "alphagram", "words": ["QI", "ZA", "XU", "JO"] }),
+        )
+        .await;
+        let q = queue(&di, deck).await;
+        assert_eq!(
+            (q["new"].clone(), fronts(&q).len()),
+            (json!(2), 2),
+            "{backend}: {q}"
+        );
+        for card in q["cards"].as_array().unwrap() {
+            graded(&di, card, 1).await;
+        }
+        let q = queue(&di, deck).await;
+        assert_eq!(q["new"], 0, "{q}");
+        assert_eq!(q["learning"], 0, "learning cards are not due yet: {q}");
+        app.clock.advance(DAY);
+        let q = queue(&di, deck).await;
+        assert_eq!(
+            (q["new"].clone(), q["learning"].clone()),
+            (json!(2), json!(2)),
+            "{q}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_card_limit_refuses_an_addition_that_would_pass_it_and_adds_nothing() {
+    for backend in
+        backends("the_card_limit_refuses_an_addition_that_would_pass_it_and_adds_nothing")
+    {
+        let mut config = roomy();
+        config.max_cards = 3;
+        let app = spawn_with(backend, true, config).await;
+        let ed = Player::register(&app, "eddie").await;
+        let deck = new_deck(&ed, "Small", json!({})).await;
+        add(
+            &ed,
+            deck,
+            json!({ "kind": "alphagram", "words": ["QI", "ZA"] }),
+        )
+        .await;
+        let over = ed
+            .client
+            .post(app.url(&format!("/api/v1/decks/{deck}/cards")))
+            .header("x-csrf-token", &ed.csrf)
+            .json(&json!({ "kind": "alphagram", "words": ["XU", "JO"] }))
+            .send()
+            .await
+            .unwrap();
+        let (status, code, message) = error_of(over).await;
+        assert_eq!((status, code.as_str()), (409, "card_limit"), "{backend}");
+        assert!(message.contains("limit of 3 cards"), "{message}");
+        assert_eq!(ed.get(&format!("/api/v1/decks/{deck}")).await["cards"], 2);
+    }
+}
+
+#[tokio::test]
+async fn decks_and_cards_are_their_players_own_and_guests_have_none() {
+    for backend in backends("decks_and_cards_are_their_players_own_and_guests_have_none") {
+        let app = spawn_app(backend).await;
+        let fay = Player::register(&app, "fay").await;
+        let gus = Player::register(&app, "gus").await;
+        let deck = new_deck(&fay, "Mine", json!({})).await;
+        add(&fay, deck, json!({ "kind": "alphagram", "words": ["QI"] })).await;
+        let card = queue(&fay, deck).await["cards"][0].clone();
+        for path in [
+            format!("/api/v1/decks/{deck}"),
+            format!("/api/v1/cards/{}", card["id"]),
+            format!("/api/v1/review/queue?deck={deck}"),
+        ] {
+            let response = gus.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), 404, "{backend} {path}");
+        }
+        assert_eq!(error_of(grade(&gus, &card, 3).await).await.0, 404);
+        let guest = app
+            .client()
+            .get(app.url("/api/v1/decks"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(guest.status(), 401);
+        let taken = fay
+            .client
+            .post(app.url("/api/v1/decks"))
+            .header("x-csrf-token", &fay.csrf)
+            .json(&json!({ "name": " Mine " }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_of(taken).await.0, 409);
+        let bad = fay
+            .client
+            .post(app.url("/api/v1/decks"))
+            .header("x-csrf-token", &fay.csrf)
+            .json(&json!({ "name": "Odd", "settings": { "desired_retention": 0.5 } }))
+            .send()
+            .await
+            .unwrap();
+        let (status, _, message) = error_of(bad).await;
+        assert_eq!(status, 400);
+        assert!(message.contains("0.70 to 0.97"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn fitting_parameters_needs_enough_reviews_and_says_how_many() {
+    for backend in backends("fitting_parameters_needs_enough_reviews_and_says_how_many") {
+        let app = spawn_app(backend).await;
+        let hal = Player::register(&app, "hala").await;
+        let params = hal.get("/api/v1/review/parameters").await;
+        assert_eq!(params["fitted"], false, "{backend}: {params}");
+        assert_eq!(params["weights"].as_array().unwrap().len(), 21);
+        let response = hal
+            .client
+            .post(app.url("/api/v1/review/parameters"))
+            .header("x-csrf-token", &hal.csrf)
+            .send()
+            .await
+            .unwrap();
+        let (status, code, message) = error_of(response).await;
+        assert_eq!((status, code.as_str()), (409, "too_few_reviews"));
+        assert!(message.contains("at least 400 reviews"), "{message}");
+    }
+}
