@@ -16,6 +16,8 @@ use tilebag_study::review::{
     self, DeckSettings, Fit, ModelVersion, Parameters, Rating, ReviewLog, Scheduler,
 };
 
+use tilebag_study::cards::{Answer, Judgement, Prompt};
+
 use super::{App, ServiceError};
 
 /// Longest deck name, in characters.
@@ -596,4 +598,64 @@ pub async fn optimize(app: &App, user: &User) -> Result<Fit, ServiceError> {
         .save_parameters(user.id, &fit, app.clock.now_s())
         .await?;
     Ok(fit)
+}
+
+/// A card turned over: its answer, the verdict on what the player typed, and when it would
+/// be due after each grade.
+#[derive(Debug, Clone)]
+pub struct Turned {
+    /// The card.
+    pub card: StoredCard,
+    /// Its answer, worked out from its deck's lexicon.
+    pub answer: Answer,
+    /// The verdict on the typed answer, when there was one.
+    pub judgement: Option<Judgement>,
+    /// When it would be due after Again, Hard, Good and Easy, Unix ms.
+    pub due_after: [i64; 4],
+}
+
+/// Turns one of the player's cards over at the clock's time, judging `typed` if given.
+/// Reads only.
+pub async fn turn(
+    app: &App,
+    user: &User,
+    id: CardId,
+    typed: Option<&str>,
+) -> Result<Turned, ServiceError> {
+    let (card, deck) = card(app, user, id).await?;
+    let lexicon = app.lexicons.pick(Some(&deck.lexicon))?;
+    let answer = tilebag_study::cards::answer(lexicon, card.kind, &card.front)
+        .map_err(|e| ServiceError::conflict("card_unusable", e.to_string()))?;
+    let judgement = typed.map(|t| tilebag_study::cards::judge(&answer, t));
+    let outcomes = scheduler(app, user, &deck)
+        .await?
+        .outcomes(card_number(id), &card.schedule, app.clock.now_ms())
+        .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
+    Ok(Turned {
+        due_after: outcomes.after.map(|s| s.due),
+        card,
+        answer,
+        judgement,
+    })
+}
+
+/// What each card asks, from its deck's lexicon; `None` for a card its lexicon no longer
+/// fits (or whose lexicon the server no longer has).
+pub async fn prompts(
+    app: &App,
+    user: &User,
+    cards: &[StoredCard],
+) -> Result<Vec<Option<Prompt>>, ServiceError> {
+    let lexicons: std::collections::HashMap<DeckId, String> = decks(app, user)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.lexicon))
+        .collect();
+    Ok(cards
+        .iter()
+        .map(|c| {
+            let lexicon = app.lexicons.get(lexicons.get(&c.deck)?)?;
+            tilebag_study::cards::prompt(lexicon, c.kind, &c.front).ok()
+        })
+        .collect())
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod challenges;
+pub mod decks;
 mod errors;
 mod extract;
 pub mod walls;
@@ -70,7 +71,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 6] = [
+const STATIC: [(&str, &str, &str); 9] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -81,6 +82,7 @@ const STATIC: [(&str, &str, &str); 6] = [
             include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
+            include_str!("../../../static/css/decks.css"),
         ),
     ),
     (
@@ -102,6 +104,21 @@ const STATIC: [(&str, &str, &str); 6] = [
         "lists.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/lists.js"),
+    ),
+    (
+        "decks.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/decks.js"),
+    ),
+    (
+        "menu.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/menu.js"),
+    ),
+    (
+        "review.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/review.js"),
     ),
     (
         "search.js",
@@ -157,6 +174,9 @@ pub fn router() -> Router<AppState> {
         .route("/walls", post(walls::create))
         .route("/walls/{id}", get(walls::show))
         .route("/lists", get(walls::lists))
+        .route("/decks", get(decks::list))
+        .route("/decks/{id}", get(decks::show))
+        .route("/review", get(decks::review_page))
         .route("/challenges", get(challenges::list))
         .route("/challenges/{slug}/play", post(challenges::play))
         .route("/players/{name}", get(challenges::player))
