@@ -389,3 +389,28 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Players with at least `min_reviews` reviews whose parameters were never fitted, or
+    /// fitted before `fitted_before` (Unix seconds), at most `limit`, by id: whom the daily
+    /// job refits.
+    pub async fn players_to_refit(
+        &self,
+        min_reviews: i64,
+        fitted_before: i64,
+        limit: i64,
+    ) -> Result<Vec<UserId>, DeckError> {
+        let rows = sqlx::query(
+            "SELECT r.user_id FROM reviews r LEFT JOIN review_parameters p \
+             ON p.user_id = r.user_id AND p.model = 'fsrs-6' \
+             WHERE p.fitted_at IS NULL OR p.fitted_at < $1 \
+             GROUP BY r.user_id HAVING COUNT(*) >= $2 ORDER BY r.user_id LIMIT $3",
+        )
+        .bind(fitted_before)
+        .bind(min_reviews)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(UserId(row.try_get(0)?))).collect()
+    }
+}

@@ -231,7 +231,7 @@ pub async fn parameters(
     responses((status = 200, body = ParametersOut), (status = 409, description = "too few reviews, or the fit failed")))]
 pub async fn optimize(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
     let user = player.account()?;
-    let fit = review::optimize(&state.app, user).await?;
+    let fit = review::optimize(&state.app, user.id).await?;
     let now = state.app.clock.now_s();
     Ok(Json(parameters_out(Some((fit, Some(now))))).into_response())
 }
