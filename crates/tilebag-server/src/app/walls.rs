@@ -295,7 +295,8 @@ pub enum Action {
 }
 
 /// Does `action` to a wall as one unit of work; returns the wall after it and, for a
-/// guess, the verdict.
+/// guess, the verdict. A round it ends then gives its missed alphagrams to the player's
+/// deck for them, if they chose one ([`super::missed_cards`]).
 pub async fn act(
     app: &App,
     id: WallId,
@@ -304,23 +305,30 @@ pub async fn act(
 ) -> Result<(Loaded, Option<Guess>), ServiceError> {
     let now_ms = app.clock.now_ms();
     let lexicons = app.lexicons.clone();
-    app.store
+    let (loaded, verdict, ended) = app
+        .store
         .modify_wall(id, owner, app.clock.now_s(), move |wall, list| {
             decide(&lexicons, wall, list, &action, now_ms)
         })
         .await
-        .map_err(no_such_wall)
+        .map_err(no_such_wall)?;
+    if ended {
+        // Boxed: adding cards can load a wall, which can end its round.
+        Box::pin(super::missed_cards::add(app, &loaded)).await;
+    }
+    Ok((loaded, verdict))
 }
 
 /// Decides what an action does to a stored wall (and, when it needs it, the wall's study
-/// list). Pure: the same wall, list, action and time give the same change.
+/// list): the wall after it, a guess's verdict and whether it ended the round. Pure: the
+/// same wall, list, action and time give the same change.
 pub fn decide(
     lexicons: &Lexicons,
     wall: &StoredWall,
     list: Option<&str>,
     action: &Action,
     now_ms: i64,
-) -> Result<Decision<(Loaded, Option<Guess>)>, ServiceError> {
+) -> Result<Decision<(Loaded, Option<Guess>, bool)>, ServiceError> {
     let mut loaded = loaded(wall)?;
     let before = loaded.round.clone();
     let was_running = before.ended.is_none();
@@ -426,7 +434,7 @@ pub fn decide(
             change.entry = Some(entry_result(&loaded.round));
         }
     }
-    Ok(Decision::Done(change, (loaded, verdict)))
+    Ok(Decision::Done(change, (loaded, verdict, ended_now)))
 }
 
 /// A counted attempt's result as the round stands: final once the round has ended.
