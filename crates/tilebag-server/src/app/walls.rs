@@ -295,8 +295,8 @@ pub enum Action {
 }
 
 /// Does `action` to a wall as one unit of work; returns the wall after it and, for a
-/// guess, the verdict. A round it ends then gives its missed alphagrams to the player's
-/// deck for them, if they chose one ([`super::missed_cards`]).
+/// guess, the verdict. A played round it ends then gives its missed alphagrams to the
+/// player's deck for them, if they chose one ([`super::missed_cards`]).
 pub async fn act(
     app: &App,
     id: WallId,
@@ -320,8 +320,8 @@ pub async fn act(
 }
 
 /// Decides what an action does to a stored wall (and, when it needs it, the wall's study
-/// list): the wall after it, a guess's verdict and whether it ended the round. Pure: the
-/// same wall, list, action and time give the same change.
+/// list): the wall after it, a guess's verdict and whether it ended a round that was
+/// played. Pure: the same wall, list, action and time give the same change.
 pub fn decide(
     lexicons: &Lexicons,
     wall: &StoredWall,
@@ -371,6 +371,11 @@ pub fn decide(
         }
     }
     let ended_now = was_running && loaded.round.ended.is_some();
+    // A round whose time ran out without a single guess was walked away from, not played:
+    // its questions stay unfinished, for Continue to deal again.
+    let untouched = loaded.round.ended == Some(EndReason::TimeUp)
+        && loaded.round.solved_count() == 0
+        && loaded.round.wrong == 0;
     let needs_list = wall.challenge_id.is_none()
         && (ended_now || matches!(action, Action::Mark { .. } | Action::Next(_)));
     if needs_list {
@@ -378,11 +383,6 @@ pub fn decide(
             return Ok(Decision::NeedList);
         };
         let mut study: StudyList = read(text)?;
-        // A round whose time ran out without a single guess was walked away from, not
-        // played: its questions stay unfinished, for Continue to deal again.
-        let untouched = loaded.round.ended == Some(EndReason::TimeUp)
-            && loaded.round.solved_count() == 0
-            && loaded.round.wrong == 0;
         if ended_now && !untouched {
             study.record(
                 loaded
@@ -434,7 +434,7 @@ pub fn decide(
             change.entry = Some(entry_result(&loaded.round));
         }
     }
-    Ok(Decision::Done(change, (loaded, verdict, ended_now)))
+    Ok(Decision::Done(change, (loaded, verdict, ended_now && !untouched)))
 }
 
 /// A counted attempt's result as the round stands: final once the round has ended.

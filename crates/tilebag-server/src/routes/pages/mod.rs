@@ -70,7 +70,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 6] = [
+const STATIC: [(&str, &str, &str); 7] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -81,7 +81,13 @@ const STATIC: [(&str, &str, &str); 6] = [
             include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
+            include_str!("../../../static/css/add_to_deck.css"),
         ),
+    ),
+    (
+        "add_to_deck.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/add_to_deck.js"),
     ),
     (
         "api.js",
