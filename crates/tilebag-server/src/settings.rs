@@ -18,6 +18,8 @@ pub struct Preferences {
     pub show_definitions: bool,
     /// Colour scheme.
     pub theme: Theme,
+    /// The deck (its id) the alphagrams missed in each round of a wall go to [default: none].
+    pub auto_deck: Option<i64>,
 }
 
 /// Letter order on tiles.
@@ -53,6 +55,7 @@ impl Default for Preferences {
             tile_order: TileOrder::default(),
             show_definitions: true,
             theme: Theme::default(),
+            auto_deck: None,
         }
     }
 }
@@ -82,7 +85,8 @@ impl Preferences {
     }
 }
 
-/// Stores the default lexicon (which must exist) and preferences.
+/// Stores the default lexicon (which must exist) and preferences (their deck must be the
+/// player's).
 pub async fn save_settings(
     state: &AppState,
     user: &User,
@@ -101,6 +105,16 @@ pub async fn save_settings(
         ),
         None => None,
     };
+    if let Some(id) = preferences.auto_deck {
+        crate::app::review::deck(&state.app, user, tilebag_store::DeckId(id))
+            .await
+            .map_err(|e| match e {
+                crate::app::ServiceError::NotFound(_) => AppError::bad_request(
+                    "auto_deck: that deck is not one of yours; choose another or none",
+                ),
+                other => other.into(),
+            })?;
+    }
     let json = tilebag_study::document::encode(preferences);
     Ok(state
         .app
@@ -156,6 +170,7 @@ mod tests {
                 tile_order: TileOrder::VowelsFirst,
                 show_definitions: true,
                 theme: Theme::Dark,
+                auto_deck: None,
             }
         );
         let written = encode(&read);

@@ -1,6 +1,7 @@
 // The wall: tiles, timer and guesses, then the round's solutions. The server judges every
 // guess and owns the clock; this script only shows what the server says.
 import { call } from '/static/api.js';
+import { attach, fill } from '/static/add_to_deck.js';
 
 const root = document.getElementById('wall');
 const id = root.dataset.id;
@@ -189,6 +190,21 @@ function renderSaved() {
   if (!$('save-status').textContent) $('save-status').textContent = 'It saves itself after every round.';
 }
 
+// "Add missed to deck", for a player, once a round with missed alphagrams is over.
+const addMissed = $('add-missed');
+if (addMissed) attach(addMissed, csrf, () => ({ wall: Number(id) }));
+
+function renderAddMissed(over) {
+  if (!addMissed) return;
+  const missed = over && wall.questions.some((q) => q.missed);
+  if (missed && addMissed.hidden) {
+    addMissed.dataset.lexicon = wall.lexicon;
+    fill(addMissed);
+  }
+  if (!over) addMissed.querySelector('.deck-status').textContent = '';
+  addMissed.hidden = !missed;
+}
+
 function render() {
   renderHead();
   renderGrid();
@@ -201,6 +217,7 @@ function render() {
   $('after-keys').hidden = Boolean(wall.challenge);
   cancelGiveUp();
   renderSaved();
+  renderAddMissed(over);
   if (over) {
     stopClock();
     $('timer').textContent = '0:00';

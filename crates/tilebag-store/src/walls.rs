@@ -35,6 +35,8 @@ impl Owner {
 pub struct StoredWall {
     /// Its id.
     pub id: WallId,
+    /// The player it belongs to (none for a guest's).
+    pub user: Option<UserId>,
     /// The lexicon its questions come from.
     pub lexicon: String,
     /// The saved list it plays, if any.
@@ -64,13 +66,14 @@ pub struct Place {
     pub rounds: i64,
 }
 
-const WALL_COLUMNS: &str = "w.id, w.lexicon, w.list_id, w.settings, w.round, w.deadline, w.challenge_id, e.finished AS entry_finished, \
+const WALL_COLUMNS: &str = "w.id, w.user_id, w.lexicon, w.list_id, w.settings, w.round, w.deadline, w.challenge_id, e.finished AS entry_finished, \
      w.source, w.round_number, w.rounds";
 const WALL_FROM: &str = "walls w LEFT JOIN challenge_entries e ON e.wall_id = w.id";
 
 fn wall(row: &AnyRow) -> Result<StoredWall, sqlx::Error> {
     Ok(StoredWall {
         id: WallId(row.try_get("id")?),
+        user: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
         lexicon: row.try_get("lexicon")?,
         list_id: row.try_get::<Option<i64>, _>("list_id")?.map(ListId),
         settings: row.try_get("settings")?,

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod documents;
 pub mod health;
 pub mod jobs;
+pub mod missed_cards;
 pub mod review;
 pub mod sweep;
 pub mod upload;

@@ -295,7 +295,8 @@ pub enum Action {
 }
 
 /// Does `action` to a wall as one unit of work; returns the wall after it and, for a
-/// guess, the verdict.
+/// guess, the verdict. A played round it ends then gives its missed alphagrams to the
+/// player's deck for them, if they chose one ([`super::missed_cards`]).
 pub async fn act(
     app: &App,
     id: WallId,
@@ -304,23 +305,30 @@ pub async fn act(
 ) -> Result<(Loaded, Option<Guess>), ServiceError> {
     let now_ms = app.clock.now_ms();
     let lexicons = app.lexicons.clone();
-    app.store
+    let (loaded, verdict, ended) = app
+        .store
         .modify_wall(id, owner, app.clock.now_s(), move |wall, list| {
             decide(&lexicons, wall, list, &action, now_ms)
         })
         .await
-        .map_err(no_such_wall)
+        .map_err(no_such_wall)?;
+    if ended {
+        // Boxed: adding cards can load a wall, which can end its round.
+        Box::pin(super::missed_cards::add(app, &loaded)).await;
+    }
+    Ok((loaded, verdict))
 }
 
 /// Decides what an action does to a stored wall (and, when it needs it, the wall's study
-/// list). Pure: the same wall, list, action and time give the same change.
+/// list): the wall after it, a guess's verdict and whether it ended a round that was
+/// played. Pure: the same wall, list, action and time give the same change.
 pub fn decide(
     lexicons: &Lexicons,
     wall: &StoredWall,
     list: Option<&str>,
     action: &Action,
     now_ms: i64,
-) -> Result<Decision<(Loaded, Option<Guess>)>, ServiceError> {
+) -> Result<Decision<(Loaded, Option<Guess>, bool)>, ServiceError> {
     let mut loaded = loaded(wall)?;
     let before = loaded.round.clone();
     let was_running = before.ended.is_none();
@@ -363,6 +371,11 @@ pub fn decide(
         }
     }
     let ended_now = was_running && loaded.round.ended.is_some();
+    // A round whose time ran out without a single guess was walked away from, not played:
+    // its questions stay unfinished, for Continue to deal again.
+    let untouched = loaded.round.ended == Some(EndReason::TimeUp)
+        && loaded.round.solved_count() == 0
+        && loaded.round.wrong == 0;
     let needs_list = wall.challenge_id.is_none()
         && (ended_now || matches!(action, Action::Mark { .. } | Action::Next(_)));
     if needs_list {
@@ -370,11 +383,6 @@ pub fn decide(
             return Ok(Decision::NeedList);
         };
         let mut study: StudyList = read(text)?;
-        // A round whose time ran out without a single guess was walked away from, not
-        // played: its questions stay unfinished, for Continue to deal again.
-        let untouched = loaded.round.ended == Some(EndReason::TimeUp)
-            && loaded.round.solved_count() == 0
-            && loaded.round.wrong == 0;
         if ended_now && !untouched {
             study.record(
                 loaded
@@ -426,7 +434,7 @@ pub fn decide(
             change.entry = Some(entry_result(&loaded.round));
         }
     }
-    Ok(Decision::Done(change, (loaded, verdict)))
+    Ok(Decision::Done(change, (loaded, verdict, ended_now && !untouched)))
 }
 
 /// A counted attempt's result as the round stands: final once the round has ended.

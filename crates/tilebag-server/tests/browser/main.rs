@@ -1,5 +1,6 @@
 //! Real browsers (headless Chromium through WebDriver) on a real server.
 
+mod add_to_deck;
 mod axe;
 #[path = "../common/mod.rs"]
 mod common;

@@ -124,11 +124,13 @@ struct SettingsPage {
     tile_order: &'static str,
     theme: &'static str,
     show_definitions: bool,
+    /// The player's decks, as (id, "name (lexicon)", whether missed alphagrams go to it).
+    decks: Vec<(i64, String, bool)>,
     message: Option<String>,
     error: Option<String>,
 }
 
-fn settings_page(
+async fn settings_page(
     state: &AppState,
     who: &MaybeUser,
     message: Option<String>,
@@ -158,6 +160,15 @@ fn settings_page(
             Theme::Dark => "dark",
         },
         show_definitions: preferences.show_definitions,
+        decks: crate::app::review::decks(&state.app, user)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|d| {
+                let chosen = preferences.auto_deck == Some(d.id.0);
+                (d.id.0, format!("{} ({})", d.name, d.lexicon), chosen)
+            })
+            .collect(),
         message,
         error: error.map(|e| e.message),
     };
@@ -171,7 +182,7 @@ pub(crate) async fn settings_form(
     if who.0.is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    settings_page(&state, &who, None, None)
+    settings_page(&state, &who, None, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +191,8 @@ pub(crate) struct SettingsForm {
     tile_order: TileOrder,
     theme: Theme,
     show_definitions: Option<bool>,
+    /// A deck's id, or empty for none.
+    auto_deck: Option<String>,
 }
 
 pub(crate) async fn save_settings(
@@ -192,12 +205,18 @@ pub(crate) async fn save_settings(
         tile_order: form.tile_order,
         theme: form.theme,
         show_definitions: form.show_definitions.unwrap_or(false),
+        auto_deck: match form.auto_deck.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => Some(id.parse().map_err(|_| {
+                AppError::bad_request(format!("auto_deck: “{id}” is not a deck's number"))
+            })?),
+        },
     };
     crate::settings::save_settings(&state, &user, form.default_lexicon.as_deref(), &preferences)
         .await?;
     let (session, _) = who.0.ok_or_else(AppError::unauthorized)?;
     let fresh = MaybeUser(Some((session, state.app.store.user(user.id).await?)));
-    settings_page(&state, &fresh, Some("Settings saved.".into()), None)
+    settings_page(&state, &fresh, Some("Settings saved.".into()), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -216,7 +235,7 @@ pub(crate) async fn change_password(
         .await
     {
         Ok(login) => Ok(logged_in(&login, "/settings")),
-        Err(error) => settings_page(&state, &who, None, Some(error)),
+        Err(error) => settings_page(&state, &who, None, Some(error)).await,
     }
 }
 
@@ -237,6 +256,6 @@ pub(crate) async fn delete(
             Redirect::to("/"),
         )
             .into_response()),
-        Err(error) => settings_page(&state, &who, None, Some(error)),
+        Err(error) => settings_page(&state, &who, None, Some(error)).await,
     }
 }

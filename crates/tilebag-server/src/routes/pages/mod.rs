@@ -71,7 +71,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 9] = [
+const STATIC: &[(&str, &str, &str)] = &[
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -83,7 +83,13 @@ const STATIC: [(&str, &str, &str); 9] = [
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
             include_str!("../../../static/css/decks.css"),
+            include_str!("../../../static/css/add_to_deck.css"),
         ),
+    ),
+    (
+        "add_to_deck.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/add_to_deck.js"),
     ),
     (
         "api.js",
