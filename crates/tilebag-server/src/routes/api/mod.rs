@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod challenges;
+pub mod deck_files;
 pub mod doc;
 pub mod lists;
 pub mod walls;
@@ -47,6 +48,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(walls::router())
         .merge(lists::router())
         .merge(challenges::router())
+        .merge(deck_files::router())
 }
 
 /// The finished document.
