@@ -353,6 +353,16 @@ async fn only_the_decks_owner_imports_and_exports_and_only_with_the_csrf_token()
             .await
             .unwrap();
         assert_eq!(no_token.status(), 403, "{backend}");
+        let script = guest
+            .get(app.url("/static/deck_import.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            script.status(),
+            200,
+            "{backend}: the import form's script is served"
+        );
         assert!(cards(&app, "alice", deck).await.is_empty());
     }
 }
