@@ -4,6 +4,8 @@
 //! store (one transaction), decided by the pure study logic.
 
 pub mod about;
+pub mod cardbox;
+pub mod cardbox_file;
 pub mod challenges;
 pub mod clock;
 pub mod documents;

@@ -9,6 +9,7 @@ pub mod account;
 pub mod cards;
 pub mod challenges;
 pub mod decks;
+pub mod deck_files;
 pub mod doc;
 pub mod lists;
 pub mod review;
@@ -53,6 +54,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(decks::router())
         .merge(cards::router())
         .merge(review::router())
+        .merge(deck_files::router())
 }
 
 /// The finished document.

@@ -131,6 +131,11 @@ const STATIC: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../../static/search.js"),
     ),
+    (
+        "deck_import.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/deck_import.js"),
+    ),
 ];
 
 async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
@@ -191,4 +196,43 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
         .fallback(errors::not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use askama::Template;
+
+    /// What the deck page gives the deck-files fragment.
+    struct Deck {
+        id: tilebag_store::DeckId,
+    }
+    struct Page {
+        csrf: String,
+    }
+    #[derive(Template)]
+    #[template(path = "deck_files.html")]
+    struct DeckFiles {
+        deck: Deck,
+        page: Page,
+    }
+
+    #[test]
+    fn the_deck_files_fragment_links_the_decks_exports_and_carries_the_csrf_token() {
+        let html = DeckFiles {
+            deck: Deck {
+                id: tilebag_store::DeckId(42),
+            },
+            page: Page {
+                csrf: "t<k>".into(),
+            },
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains(r#"data-deck="42" data-csrf="t&#60;k&#62;""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/api/v1/decks/42/export?as=csv""#));
+        assert!(html.contains(r#"src="/static/deck_import.js""#));
+    }
 }
