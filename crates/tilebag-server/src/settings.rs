@@ -8,7 +8,8 @@ use crate::auth::{self, NewLogin};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Display preferences: only these keys, only these values.
+/// Display preferences and the review leaderboard's opt-in: only these keys, only these
+/// values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Preferences {
@@ -18,6 +19,8 @@ pub struct Preferences {
     pub show_definitions: bool,
     /// Colour scheme.
     pub theme: Theme,
+    /// Be on the daily leaderboard of cards reviewed [default: false].
+    pub review_leaderboard: bool,
 }
 
 /// Letter order on tiles.
@@ -47,12 +50,14 @@ pub enum Theme {
 }
 
 impl Default for Preferences {
-    /// Letters in order, definitions shown, colours as the device has them.
+    /// Letters in order, definitions shown, colours as the device has them, off the
+    /// review leaderboard.
     fn default() -> Preferences {
         Preferences {
             tile_order: TileOrder::default(),
             show_definitions: true,
             theme: Theme::default(),
+            review_leaderboard: false,
         }
     }
 }
@@ -105,7 +110,12 @@ pub async fn save_settings(
     Ok(state
         .app
         .store
-        .update_settings(user.id, lexicon.as_deref(), &json)
+        .update_settings(
+            user.id,
+            lexicon.as_deref(),
+            &json,
+            preferences.review_leaderboard,
+        )
         .await?)
 }
 
@@ -156,6 +166,7 @@ mod tests {
                 tile_order: TileOrder::VowelsFirst,
                 show_definitions: true,
                 theme: Theme::Dark,
+                review_leaderboard: false,
             }
         );
         let written = encode(&read);

@@ -124,6 +124,7 @@ struct SettingsPage {
     tile_order: &'static str,
     theme: &'static str,
     show_definitions: bool,
+    review_leaderboard: bool,
     message: Option<String>,
     error: Option<String>,
 }
@@ -158,6 +159,7 @@ fn settings_page(
             Theme::Dark => "dark",
         },
         show_definitions: preferences.show_definitions,
+        review_leaderboard: preferences.review_leaderboard,
         message,
         error: error.map(|e| e.message),
     };
@@ -180,6 +182,7 @@ pub(crate) struct SettingsForm {
     tile_order: TileOrder,
     theme: Theme,
     show_definitions: Option<bool>,
+    review_leaderboard: Option<bool>,
 }
 
 pub(crate) async fn save_settings(
@@ -192,6 +195,7 @@ pub(crate) async fn save_settings(
         tile_order: form.tile_order,
         theme: form.theme,
         show_definitions: form.show_definitions.unwrap_or(false),
+        review_leaderboard: form.review_leaderboard.unwrap_or(false),
     };
     crate::settings::save_settings(&state, &user, form.default_lexicon.as_deref(), &preferences)
         .await?;
