@@ -81,6 +81,7 @@ const STATIC: [(&str, &str, &str); 6] = [
             include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
+            include_str!("../../../static/css/review.css"),
         ),
     ),
     (
