@@ -9,6 +9,7 @@ pub mod clock;
 pub mod documents;
 pub mod health;
 pub mod jobs;
+pub mod review_stats;
 pub mod sweep;
 pub mod upload;
 mod wall_settings;

@@ -9,6 +9,7 @@ pub mod account;
 pub mod challenges;
 pub mod doc;
 pub mod lists;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -47,6 +48,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(walls::router())
         .merge(lists::router())
         .merge(challenges::router())
+        .merge(review_stats::router())
 }
 
 /// The finished document.

@@ -4,6 +4,7 @@ pub mod account;
 pub mod challenges;
 mod errors;
 mod extract;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -165,5 +166,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(challenges::admin))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
+        .merge(review_stats::router())
         .fallback(errors::not_found)
 }
