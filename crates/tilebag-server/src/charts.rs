@@ -113,9 +113,17 @@ fn bar_labels(svg: &mut String, labels: &[String], slot: f64) {
 /// A stacked bar chart: one bar per label, its parts the values of each series in order
 /// (bottom up). `values[i][s]` is label `i`'s value of series `s`.
 #[must_use]
-pub fn stacked_bars(label: &str, labels: &[String], series: &[Series], values: &[Vec<i64>]) -> String {
+pub fn stacked_bars(
+    label: &str,
+    labels: &[String],
+    series: &[Series],
+    values: &[Vec<i64>],
+) -> String {
     let mut svg = open(label);
-    let totals: Vec<i64> = values.iter().map(|v| v.iter().map(|x| x.max(&0)).sum()).collect();
+    let totals: Vec<i64> = values
+        .iter()
+        .map(|v| v.iter().map(|x| x.max(&0)).sum())
+        .collect();
     let top = nice_ceiling(totals.iter().copied().max().unwrap_or(0).max(1));
     count_axis(&mut svg, top);
     #[allow(clippy::cast_precision_loss)] // Reason: a few dozen bars.

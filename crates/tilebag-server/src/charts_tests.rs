@@ -45,8 +45,14 @@ fn check_text(text: &str) {
 
 fn check_attributes(mut attributes: &str) {
     while !attributes.trim().is_empty() {
-        let (name, value) = attributes.trim_start().split_once("=\"").expect("name=\"value\"");
-        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{name}");
+        let (name, value) = attributes
+            .trim_start()
+            .split_once("=\"")
+            .expect("name=\"value\"");
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+            "{name}"
+        );
         let end = value.find('"').expect("a closing quote");
         check_text(&value[..end]);
         attributes = &value[end + 1..];
@@ -59,7 +65,9 @@ fn bar_attribute(svg: &str, name: &str) -> Vec<f64> {
         .skip(1)
         .map(|rect| {
             let from = rect.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
-            rect[from..from + rect[from..].find('"').unwrap()].parse().unwrap()
+            rect[from..from + rect[from..].find('"').unwrap()]
+                .parse()
+                .unwrap()
         })
         .collect()
 }
@@ -74,7 +82,10 @@ fn a_bar_chart_is_a_named_image_with_bars_proportional_to_the_values() {
     let elements = well_formed(&svg);
     assert_eq!(elements[..2], ["svg", "title"]);
     assert!(svg.contains("role=\"img\""));
-    assert!(svg.contains("aria-label=\"Due &lt;soon&gt; &amp; “later”\""), "{svg}");
+    assert!(
+        svg.contains("aria-label=\"Due &lt;soon&gt; &amp; “later”\""),
+        "{svg}"
+    );
     assert!(svg.contains("<title>Due &lt;soon&gt; &amp; “later”</title>"));
     assert!(!svg.contains("style"), "the CSP allows no inline style");
     let heights = bar_attribute(&svg, "height");
@@ -88,8 +99,14 @@ fn a_bar_chart_is_a_named_image_with_bars_proportional_to_the_values() {
 #[test]
 fn stacked_bars_stack_each_series_on_the_one_below() {
     let series = [
-        Series { name: "Again", class: "grade-1" },
-        Series { name: "Good", class: "grade-3" },
+        Series {
+            name: "Again",
+            class: "grade-1",
+        },
+        Series {
+            name: "Good",
+            class: "grade-3",
+        },
     ];
     let svg = stacked_bars("Reviews", &labels(2), &series, &[vec![3, 7], vec![0, 4]]);
     well_formed(&svg);
@@ -100,13 +117,19 @@ fn stacked_bars_stack_each_series_on_the_one_below() {
     let plot = BOTTOM - TOP;
     assert!((heights[0] - 0.3 * plot).abs() < 0.11 && (heights[1] - 0.7 * plot).abs() < 0.11);
     assert!((ys[0] + heights[0] - BOTTOM).abs() < 0.11);
-    assert!((ys[1] + heights[1] - ys[0]).abs() < 0.11, "{ys:?} {heights:?}");
+    assert!(
+        (ys[1] + heights[1] - ys[0]).abs() < 0.11,
+        "{ys:?} {heights:?}"
+    );
     assert!(svg.contains("class=\"bar grade-1\"") && svg.contains("<title>Nov 1: Again 3</title>"));
 }
 
 #[test]
 fn empty_charts_still_draw_an_axis() {
-    for svg in [bars("Nothing due", &[], &[], "due"), line("Never reviewed", &[], 0.9, None)] {
+    for svg in [
+        bars("Nothing due", &[], &[], "due"),
+        line("Never reviewed", &[], 0.9, None),
+    ] {
         well_formed(&svg);
         assert!(svg.contains("class=\"grid\""));
     }
@@ -115,7 +138,9 @@ fn empty_charts_still_draw_an_axis() {
 
 #[test]
 fn a_forgetting_curve_falls_from_the_top_and_crosses_the_desired_retention_line() {
-    let points: Vec<(f64, f64)> = (0..=10).map(|d| (f64::from(d), 0.9_f64.powf(f64::from(d) / 5.0))).collect();
+    let points: Vec<(f64, f64)> = (0..=10)
+        .map(|d| (f64::from(d), 0.9_f64.powf(f64::from(d) / 5.0)))
+        .collect();
     let svg = line("Forgetting curve", &points, 0.9, Some((5.0, 0.9)));
     let elements = well_formed(&svg);
     assert!(elements.contains(&"polyline".to_owned()) && elements.contains(&"circle".to_owned()));
@@ -123,7 +148,12 @@ fn a_forgetting_curve_falls_from_the_top_and_crosses_the_desired_retention_line(
     let first = polyline.split(' ').next().unwrap();
     assert_eq!(first, format!("{LEFT},{TOP}"), "100% at day 0");
     let target = format!("y1=\"{}\"", n(BOTTOM - 0.9 * (BOTTOM - TOP)));
-    assert!(svg.contains(&format!("class=\"target\" x1=\"{LEFT}\" x2=\"{RIGHT}\" {target}")), "{svg}");
+    assert!(
+        svg.contains(&format!(
+            "class=\"target\" x1=\"{LEFT}\" x2=\"{RIGHT}\" {target}"
+        )),
+        "{svg}"
+    );
     assert!(svg.contains("<title>now: 90%</title>"));
 }
 

@@ -80,24 +80,33 @@ fn day<'a>(days: &'a Value, date: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {date} in {days}"))
 }
 
-#[tokio::test]
-async fn stats_count_reviews_by_the_site_days_and_the_pages_draw_them_as_svg() {
-    for backend in
-        backends("stats_count_reviews_by_the_site_days_and_the_pages_draw_them_as_svg")
-    {
-        let app = spawn(backend).await;
-        let (alice, user, deck) = player_with_cards(&app, "alice", &["AEINRST", "DEILNOS", "EINORST"]).await;
-        review(&app, user, deck, "AEINRST", Rating::Easy).await;
-        review(&app, user, deck, "DEILNOS", Rating::Again).await;
-        // Half past eleven at night in New York: already November 11 in UTC.
-        app.clock.set(at(10, 23, 30));
-        review(&app, user, deck, "EINORST", Rating::Good).await;
-        app.clock.set(at(12, 12, 0));
-        review(&app, user, deck, "AEINRST", Rating::Again).await;
-        review(&app, user, deck, "DEILNOS", Rating::Good).await;
+/// Alice's three cards reviewed over three days: an easy first review and an Again on the
+/// 10th, a Good late that evening (the 11th in UTC), and on the 12th the easy card
+/// forgotten and the other graded Good. The clock stands on the 12th.
+async fn seeded(app: &TestApp) -> (Player<'_>, UserId, DeckId) {
+    let (alice, user, deck) =
+        player_with_cards(app, "alice", &["AEINRST", "DEILNOS", "EINORST"]).await;
+    review(app, user, deck, "AEINRST", Rating::Easy).await;
+    review(app, user, deck, "DEILNOS", Rating::Again).await;
+    app.clock.set(at(10, 23, 30));
+    review(app, user, deck, "EINORST", Rating::Good).await;
+    app.clock.set(at(12, 12, 0));
+    review(app, user, deck, "AEINRST", Rating::Again).await;
+    review(app, user, deck, "DEILNOS", Rating::Good).await;
+    (alice, user, deck)
+}
 
+#[tokio::test]
+async fn stats_count_reviews_by_the_site_days_and_the_page_draws_them_as_svg() {
+    for backend in backends("stats_count_reviews_by_the_site_days_and_the_page_draws_them_as_svg") {
+        let app = spawn(backend).await;
+        let (alice, _, deck) = seeded(&app).await;
         let stats = alice.get("/api/v1/review/stats").await;
-        assert_eq!((&stats["today"], &stats["zone"]), (&json!("2026-11-12"), &json!("America/New_York")), "{backend}");
+        assert_eq!(
+            (&stats["today"], &stats["zone"]),
+            (&json!("2026-11-12"), &json!("America/New_York")),
+            "{backend}"
+        );
         let reviews = &stats["reviews"];
         assert_eq!(reviews.as_array().unwrap().len(), 30);
         assert_eq!(reviews[29]["date"], "2026-11-12");
@@ -105,7 +114,11 @@ async fn stats_count_reviews_by_the_site_days_and_the_pages_draw_them_as_svg() {
             let d = day(reviews, date);
             [&d["again"], &d["hard"], &d["good"], &d["easy"]].map(|v| v.as_i64().unwrap())
         };
-        assert_eq!(grades("2026-11-10"), [1, 0, 1, 1], "{backend}: the late review is the 10th's");
+        assert_eq!(
+            grades("2026-11-10"),
+            [1, 0, 1, 1],
+            "{backend}: the late review is the 10th's"
+        );
         assert_eq!(grades("2026-11-11"), [0, 0, 0, 0], "{backend}");
         assert_eq!(grades("2026-11-12"), [1, 0, 1, 0], "{backend}");
         assert_eq!(
@@ -119,54 +132,161 @@ async fn stats_count_reviews_by_the_site_days_and_the_pages_draw_them_as_svg() {
             "{backend}"
         );
         let forecast = &stats["forecast"];
-        assert_eq!((forecast[0]["date"].as_str(), forecast[0]["due"].as_i64()), (Some("2026-11-12"), Some(3)), "{backend}: each card's next step is today");
+        assert_eq!(
+            (forecast[0]["date"].as_str(), forecast[0]["due"].as_i64()),
+            (Some("2026-11-12"), Some(3)),
+            "{backend}: each card's next step is today"
+        );
         assert_eq!(forecast.as_array().unwrap().len(), 30);
         assert_eq!(stats["decks"][0]["name"], "Sevens");
         assert!(stats["deck"].is_null());
-        let one = alice.get(&format!("/api/v1/review/stats?deck={}", deck.0)).await;
+        let one = alice
+            .get(&format!("/api/v1/review/stats?deck={}", deck.0))
+            .await;
         assert_eq!(one["deck"]["id"], deck.0);
         assert_eq!(one["reviews"], stats["reviews"], "{backend}");
 
         let page = alice.client.get(app.url("/review/stats")).text_body().await;
-        assert!(page.contains("<svg") && page.contains("role=\"img\""), "{backend}: {page}");
-        assert!(page.contains("aria-label=\"Reviews per day by grade over the last 30 days, all decks\""));
-        assert!(page.contains("class=\"bar grade-1\"") && page.contains("<title>Nov 10: Easy 1</title>"));
-        assert!(page.contains("<strong id=\"true-retention\">0.0%</strong>"), "{backend}");
-        assert!(!page.contains(" style="), "{backend}: the CSP allows no inline style");
+        assert!(
+            page.contains("<svg") && page.contains("role=\"img\""),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains(
+                "aria-label=\"Reviews per day by grade over the last 30 days, all decks\""
+            )
+        );
+        assert!(
+            page.contains("class=\"bar grade-1\"")
+                && page.contains("<title>Nov 10: Easy 1</title>")
+        );
+        assert!(
+            page.contains("<strong id=\"true-retention\">0.0%</strong>"),
+            "{backend}"
+        );
+        assert!(
+            !page.contains(" style="),
+            "{backend}: the CSP allows no inline style"
+        );
 
-        // A card's history: recall before each review, and its forgetting curve.
+        app.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_cards_history_gives_recall_before_each_review_and_its_forgetting_curve() {
+    for backend in
+        backends("a_cards_history_gives_recall_before_each_review_and_its_forgetting_curve")
+    {
+        let app = spawn(backend).await;
+        let (alice, user, deck) = seeded(&app).await;
         let a = card(&app, user, deck, "AEINRST").await;
-        let history = alice.get(&format!("/api/v1/review/cards/{}/history", a.id.0)).await;
+        let history = alice
+            .get(&format!("/api/v1/review/cards/{}/history", a.id.0))
+            .await;
         let logged = history["reviews"].as_array().unwrap();
         assert_eq!(logged.len(), 2, "{backend}");
-        assert_eq!((&logged[0]["grade"], &logged[0]["state_before"], &logged[0]["state_after"]), (&json!("easy"), &json!("new"), &json!("review")));
-        assert!(logged[0]["retrievability"].is_null(), "never seen before its first review");
+        assert_eq!(
+            (
+                &logged[0]["grade"],
+                &logged[0]["state_before"],
+                &logged[0]["state_after"]
+            ),
+            (&json!("easy"), &json!("new"), &json!("review"))
+        );
+        assert!(
+            logged[0]["retrievability"].is_null(),
+            "never seen before its first review"
+        );
         let before = logged[1]["retrievability"].as_f64().unwrap();
-        assert!((0.5..1.0).contains(&before), "{backend}: two days after an easy first review: {before}");
-        assert_eq!(logged[1]["elapsed_days"].as_f64().map(f64::round), Some(2.0));
-        let curve: Vec<f64> = history["curve"].as_array().unwrap().iter().map(|p| p["retrievability"].as_f64().unwrap()).collect();
-        assert!((curve[0] - 1.0).abs() < 1e-6 && curve.windows(2).all(|w| w[1] <= w[0]), "{backend}: {curve:?}");
+        assert!(
+            (0.5..1.0).contains(&before),
+            "{backend}: two days after an easy first review: {before}"
+        );
+        assert_eq!(
+            logged[1]["elapsed_days"].as_f64().map(f64::round),
+            Some(2.0)
+        );
+        let curve: Vec<f64> = history["curve"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["retrievability"].as_f64().unwrap())
+            .collect();
+        assert!(
+            (curve[0] - 1.0).abs() < 1e-6 && curve.windows(2).all(|w| w[1] <= w[0]),
+            "{backend}: {curve:?}"
+        );
         assert_eq!(history["fitted_parameters"], false);
-        let page = alice.client.get(app.url(&format!("/review/cards/{}", a.id.0))).text_body().await;
-        assert!(page.contains("<polyline class=\"curve\"") && page.contains("class=\"target\""), "{backend}: {page}");
-        assert!(page.contains("<td>Easy</td>") && page.contains("new → review"), "{backend}");
+        let page = alice
+            .client
+            .get(app.url(&format!("/review/cards/{}", a.id.0)))
+            .text_body()
+            .await;
+        assert!(
+            page.contains("<polyline class=\"curve\"") && page.contains("class=\"target\""),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("<td>Easy</td>") && page.contains("new → review"),
+            "{backend}"
+        );
 
-        // Not another player's, nor a guest's.
+        app.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn stats_and_histories_are_the_players_own_and_guests_are_asked_to_log_in() {
+    for backend in
+        backends("stats_and_histories_are_the_players_own_and_guests_are_asked_to_log_in")
+    {
+        let app = spawn(backend).await;
+        let (alice, user, deck) = seeded(&app).await;
+        let a = card(&app, user, deck, "AEINRST").await;
         let (bob, _, bobs_deck) = player_with_cards(&app, "bob", &["AEINRST"]).await;
-        let response = bob.client.get(app.url(&format!("/api/v1/review/cards/{}/history", a.id.0))).send().await.unwrap();
+        let response = bob
+            .client
+            .get(app.url(&format!("/api/v1/review/cards/{}/history", a.id.0)))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "{backend}");
-        let response = alice.client.get(app.url(&format!("/review/stats?deck={}", bobs_deck.0))).send().await.unwrap();
+        let response = alice
+            .client
+            .get(app.url(&format!("/review/stats?deck={}", bobs_deck.0)))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "{backend}");
-        let (status, _, message) = common::error_of(alice.client.get(app.url("/api/v1/review/stats?deck=sevens")).send().await.unwrap()).await;
+        let (status, _, message) = common::error_of(
+            alice
+                .client
+                .get(app.url("/api/v1/review/stats?deck=sevens"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(status, 400, "{backend}: {message}");
         assert!(message.contains("deck"), "{message}");
         let guest = app.client();
-        let response = guest.get(app.url("/api/v1/review/stats")).send().await.unwrap();
+        let response = guest
+            .get(app.url("/api/v1/review/stats"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401);
-        for path in ["/review/stats".to_owned(), format!("/review/cards/{}", a.id.0)] {
+        for path in [
+            "/review/stats".to_owned(),
+            format!("/review/cards/{}", a.id.0),
+        ] {
             let response = guest.get(app.url(&path)).send().await.unwrap();
             assert_eq!(response.status(), 401, "{backend}: {path}");
-            assert!(response.text().await.unwrap().contains("Please log in"), "{path}");
+            assert!(
+                response.text().await.unwrap().contains("Please log in"),
+                "{path}"
+            );
         }
         app.stop().await.unwrap();
     }
@@ -189,48 +309,147 @@ async fn the_leaderboard_shows_only_players_who_opted_in_by_cards_reviewed_that_
         }
         let opt = |player: &Player<'_>, yes: bool| {
             let body = json!({ "preferences": { "review_leaderboard": yes } });
-            player.client.put(app.url("/api/v1/account/settings")).header("x-csrf-token", &player.csrf).json(&body).send()
+            player
+                .client
+                .put(app.url("/api/v1/account/settings"))
+                .header("x-csrf-token", &player.csrf)
+                .json(&body)
+                .send()
         };
         assert_eq!(opt(&players[0], true).await.unwrap().status(), 200);
         assert_eq!(opt(&players[2], true).await.unwrap().status(), 200);
 
         let names = |board: &Value| -> Vec<(String, i64)> {
-            board["players"].as_array().unwrap().iter().map(|p| (p["username"].as_str().unwrap().to_owned(), p["cards"].as_i64().unwrap())).collect()
+            board["players"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["username"].as_str().unwrap().to_owned(),
+                        p["cards"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
         };
         let board = players[1].get("/api/v1/review/leaderboard").await;
         assert_eq!(board["date"], "2026-11-10");
-        assert_eq!(names(&board), [("alice".to_owned(), 2), ("carol".to_owned(), 1)], "{backend}: bob did not opt in");
-        let page = players[1].client.get(app.url("/review/leaderboard")).text_body().await;
-        assert!(page.contains("<td><a href=\"/players/alice\">") && !page.contains("<td><a href=\"/players/bob\">"), "{backend}");
+        assert_eq!(
+            names(&board),
+            [("alice".to_owned(), 2), ("carol".to_owned(), 1)],
+            "{backend}: bob did not opt in"
+        );
+        let page = players[1]
+            .client
+            .get(app.url("/review/leaderboard"))
+            .text_body()
+            .await;
+        assert!(
+            page.contains("<td><a href=\"/players/alice\">")
+                && !page.contains("<td><a href=\"/players/bob\">"),
+            "{backend}"
+        );
         assert!(page.contains("You are not on it"), "{backend}");
 
         // Bob opts in on the settings page; the next day starts empty, the day before stays.
-        let form = [("csrf", players[1].csrf.as_str()), ("tile_order", "alphabetical"), ("theme", "auto"), ("review_leaderboard", "true")];
-        let saved = players[1].client.post(app.url("/settings")).form(&form).send().await.unwrap();
+        let form = [
+            ("csrf", players[1].csrf.as_str()),
+            ("tile_order", "alphabetical"),
+            ("theme", "auto"),
+            ("review_leaderboard", "true"),
+        ];
+        let saved = players[1]
+            .client
+            .post(app.url("/settings"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(saved.status(), 200, "{backend}");
-        assert!(saved.text().await.unwrap().contains("name=\"review_leaderboard\" value=\"true\" checked"));
-        let board = app.client().get(app.url("/api/v1/review/leaderboard")).json_body().await;
+        assert!(
+            saved
+                .text()
+                .await
+                .unwrap()
+                .contains("name=\"review_leaderboard\" value=\"true\" checked")
+        );
+        let board = app
+            .client()
+            .get(app.url("/api/v1/review/leaderboard"))
+            .json_body()
+            .await;
         assert_eq!(names(&board)[0], ("bob".to_owned(), 3), "{backend}");
         assert_eq!(board["players"][0]["rank"], 1);
         app.clock.set(at(11, 0, 30));
-        let board = app.client().get(app.url("/api/v1/review/leaderboard")).json_body().await;
-        assert_eq!((board["date"].as_str(), names(&board).len()), (Some("2026-11-11"), 0), "{backend}");
-        let board = app.client().get(app.url("/api/v1/review/leaderboard?day=2026-11-10")).json_body().await;
+        let board = app
+            .client()
+            .get(app.url("/api/v1/review/leaderboard"))
+            .json_body()
+            .await;
+        assert_eq!(
+            (board["date"].as_str(), names(&board).len()),
+            (Some("2026-11-11"), 0),
+            "{backend}"
+        );
+        let board = app
+            .client()
+            .get(app.url("/api/v1/review/leaderboard?day=2026-11-10"))
+            .json_body()
+            .await;
         assert_eq!(names(&board).len(), 3, "{backend}");
         // Alice leaves it.
         assert_eq!(opt(&players[0], false).await.unwrap().status(), 200);
-        let board = app.client().get(app.url("/api/v1/review/leaderboard?day=2026-11-10")).json_body().await;
-        assert_eq!(names(&board), [("bob".to_owned(), 3), ("carol".to_owned(), 1)], "{backend}");
+        let board = app
+            .client()
+            .get(app.url("/api/v1/review/leaderboard?day=2026-11-10"))
+            .json_body()
+            .await;
+        assert_eq!(
+            names(&board),
+            [("bob".to_owned(), 3), ("carol".to_owned(), 1)],
+            "{backend}"
+        );
 
-        for (day, wrong) in [("2026-11-12", "choose a day from"), ("11/10/2026", "is not a date")] {
-            let response = app.client().get(app.url(&format!("/api/v1/review/leaderboard?day={day}"))).send().await.unwrap();
+        app.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_leaderboard_day_not_begun_or_malformed_is_refused_saying_why() {
+    for backend in backends("a_leaderboard_day_not_begun_or_malformed_is_refused_saying_why") {
+        let app = spawn(backend).await;
+        app.clock.set(at(11, 0, 30));
+        for (day, wrong) in [
+            ("2026-11-12", "choose a day from"),
+            ("11/10/2026", "is not a date"),
+        ] {
+            let response = app
+                .client()
+                .get(app.url(&format!("/api/v1/review/leaderboard?day={day}")))
+                .send()
+                .await
+                .unwrap();
             let (status, _, message) = common::error_of(response).await;
             assert_eq!(status, 400, "{backend}: {day}");
-            assert!(message.starts_with("day: ") && message.contains(wrong), "{message}");
+            assert!(
+                message.starts_with("day: ") && message.contains(wrong),
+                "{message}"
+            );
         }
-        let page = app.client().get(app.url("/review/leaderboard?day=2026-11-12")).send().await.unwrap();
+        let page = app
+            .client()
+            .get(app.url("/review/leaderboard?day=2026-11-12"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(page.status(), 400);
-        assert!(page.text().await.unwrap().contains("Cards reviewed on 2026-11-11"), "{backend}: today shown instead");
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("Cards reviewed on 2026-11-11"),
+            "{backend}: today shown instead"
+        );
         app.stop().await.unwrap();
     }
 }

@@ -4,6 +4,8 @@
 //! are the caller's: it passes their boundaries (computed in the site's time zone), and
 //! the store only counts between them.
 
+use std::fmt::Write as _;
+
 use sqlx::Row;
 
 use crate::reviews::Scope;
@@ -79,7 +81,10 @@ struct Query {
 }
 
 impl Query {
-    async fn rows(&self, conn: &mut sqlx::AnyConnection) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    async fn rows(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
         let mut query = sqlx::query(&self.sql);
         for bind in &self.binds {
             query = query.bind(*bind);
@@ -91,9 +96,10 @@ impl Query {
 /// `CASE WHEN column < $from THEN 0 WHEN column < $from+1 THEN 1 ... END`: the index of the
 /// first boundary the value is below.
 fn bucket(column: &str, from: usize, boundaries: usize) -> String {
-    let whens: String = (0..boundaries)
-        .map(|i| format!(" WHEN {column} < ${} THEN {i}", from + i))
-        .collect();
+    let mut whens = String::new();
+    for i in 0..boundaries {
+        let _ = write!(whens, " WHEN {column} < ${} THEN {i}", from + i);
+    }
     format!("CAST(CASE{whens} END AS BIGINT)")
 }
 
@@ -147,7 +153,12 @@ fn stats_queries(user: UserId, scope: Scope, days: &StatsDays) -> [Query; 4] {
              GROUP BY day, rating",
             bucket("at", n + 3, days.past.len().saturating_sub(1))
         ),
-        binds: [review_binds.clone(), vec![start, finish], days.past[1..].to_vec()].concat(),
+        binds: [
+            review_binds.clone(),
+            vec![start, finish],
+            days.past[1..].to_vec(),
+        ]
+        .concat(),
     };
     let retention = Query {
         sql: format!(
@@ -206,7 +217,8 @@ impl Store {
         for row in by_day.rows(&mut conn).await? {
             let day = index(&row, 0, stats.reviews.len())?;
             let rating = row.try_get::<i64, _>(1)? - 1;
-            if let (Some(day), Some(grade)) = (day, usize::try_from(rating).ok().filter(|&r| r < 4)) {
+            if let (Some(day), Some(grade)) = (day, usize::try_from(rating).ok().filter(|&r| r < 4))
+            {
                 stats.reviews[day][grade] = row.try_get(2)?;
             }
         }

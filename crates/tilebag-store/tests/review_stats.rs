@@ -34,16 +34,26 @@ async fn grade_named(store: &Store, user: UserId, front: &str, rating: Rating, a
 
 #[tokio::test]
 async fn stats_count_the_forecast_grades_by_day_retention_and_states_of_a_deck_or_all() {
-    for backend in backends(
-        "stats_count_the_forecast_grades_by_day_retention_and_states_of_a_deck_or_all",
-    ) {
+    for backend in
+        backends("stats_count_the_forecast_grades_by_day_retention_and_states_of_a_deck_or_all")
+    {
         let (_db, store) = migrated(backend).await;
         let (user, deck) = player_with_deck(&store, "alice").await;
         store
-            .add_cards(user, deck, alphagrams(&["A", "B", "C", "D"]), NOW_MS - 5 * DAY_MS, CAP)
+            .add_cards(
+                user,
+                deck,
+                alphagrams(&["A", "B", "C", "D"]),
+                NOW_MS - 5 * DAY_MS,
+                CAP,
+            )
             .await
             .unwrap();
-        for (front, rating) in [("A", Rating::Good), ("B", Rating::Again), ("C", Rating::Easy)] {
+        for (front, rating) in [
+            ("A", Rating::Good),
+            ("B", Rating::Again),
+            ("C", Rating::Easy),
+        ] {
             grade_named(&store, user, front, rating, on(-3)).await;
         }
         // C was in review: forgotten. A graduates, then is recalled in review today.
@@ -100,7 +110,10 @@ async fn stats_count_the_forecast_grades_by_day_retention_and_states_of_a_deck_o
             }
         }
         assert!(forecast[0] >= 2, "{backend}: {forecast:?}");
-        assert!(forecast.iter().sum::<i64>() == 3, "{backend}: A is due within the month");
+        assert!(
+            forecast.iter().sum::<i64>() == 3,
+            "{backend}: A is due within the month"
+        );
         assert_eq!(stats.forecast, forecast, "{backend}");
 
         // All decks take in another deck's card; a deck sees only its own.

@@ -446,7 +446,11 @@ pub struct LeaderboardOut {
 }
 
 /// The day asked for (`YYYY-MM-DD`; none: today), never one that has not begun.
-pub fn leaderboard_day(app: &App, asked: Option<&str>, now: DateTime<Utc>) -> Result<NaiveDate, ServiceError> {
+pub fn leaderboard_day(
+    app: &App,
+    asked: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, ServiceError> {
     let today = day_of(app, now);
     let Some(text) = asked.map(str::trim).filter(|d| !d.is_empty()) else {
         return Ok(today);
@@ -454,7 +458,9 @@ pub fn leaderboard_day(app: &App, asked: Option<&str>, now: DateTime<Utc>) -> Re
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .filter(|_| text.len() == 10)
-        .ok_or_else(|| ServiceError::invalid(format!("day: “{text}” is not a date like {today}")))?;
+        .ok_or_else(|| {
+            ServiceError::invalid(format!("day: “{text}” is not a date like {today}"))
+        })?;
     if !(EARLIEST_DAY..=today).contains(&day) {
         return Err(ServiceError::invalid(format!(
             "day: choose a day from {EARLIEST_DAY} to {today} (today in {})",

@@ -186,7 +186,10 @@ async fn card(
         .map(|(days, r)| (days, f64::from(r)));
     let curve_chart = (!points.is_empty()).then(|| {
         charts::line(
-            &format!("Forgetting curve of “{}”: probability of recall by days since its last review", card.front),
+            &format!(
+                "Forgetting curve of “{}”: probability of recall by days since its last review",
+                card.front
+            ),
             &points,
             desired,
             marker,
@@ -224,7 +227,10 @@ async fn leaderboard(
     // A day that cannot be shown shows today, saying why.
     let (day, error) = match review_stats::leaderboard_day(app, params.day.as_deref(), now) {
         Ok(day) => (day, None),
-        Err(error) => (review_stats::leaderboard_day(app, None, now)?, Some(error.to_string())),
+        Err(error) => (
+            review_stats::leaderboard_day(app, None, now)?,
+            Some(error.to_string()),
+        ),
     };
     let board = review_stats::leaderboard(app, day).await?;
     let absent = who
