@@ -13,6 +13,7 @@ pub mod health;
 pub mod jobs;
 pub mod missed_cards;
 pub mod review;
+pub mod review_stats;
 pub mod sweep;
 pub mod upload;
 mod wall_settings;

@@ -13,6 +13,7 @@ pub mod deck_files;
 pub mod doc;
 pub mod lists;
 pub mod review;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -55,6 +56,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(cards::router())
         .merge(review::router())
         .merge(deck_files::router())
+        .merge(review_stats::router())
 }
 
 /// The finished document.

@@ -5,6 +5,7 @@ pub mod challenges;
 pub mod decks;
 mod errors;
 mod extract;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -84,6 +85,7 @@ const STATIC: &[(&str, &str, &str)] = &[
             include_str!("../../../static/css/challenges.css"),
             include_str!("../../../static/css/decks.css"),
             include_str!("../../../static/css/add_to_deck.css"),
+            include_str!("../../../static/css/review.css"),
         ),
     ),
     (
@@ -195,6 +197,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(challenges::admin))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
+        .merge(review_stats::router())
         .fallback(errors::not_found)
 }
 
