@@ -79,18 +79,25 @@ fn open(label: &str) -> String {
 
 /// Horizontal grid lines with their values at 0, half and the top of the axis.
 fn count_axis(svg: &mut String, top: i64) {
-    for value in [0, top / 2, top] {
+    let half = (top >= 2).then_some(top / 2);
+    for value in [Some(0), half, Some(top)].into_iter().flatten() {
         #[allow(clippy::cast_precision_loss)] // Reason: counts far below 2^52.
         let y = BOTTOM - (value as f64 / top as f64) * (BOTTOM - TOP);
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{RIGHT}\" y1=\"{y}\" y2=\"{y}\"/>\
-             <text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{value}</text>",
-            n(LEFT - 4.0),
-            n(y + 4.0),
-            y = n(y),
-        );
+        grid_line(svg, y, &value.to_string());
     }
+}
+
+/// A horizontal grid line at `y` with its value on the left.
+fn grid_line(svg: &mut String, y: f64, value: &str) {
+    let _ = write!(
+        svg,
+        "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{RIGHT}\" y1=\"{y}\" y2=\"{y}\"/>\
+         <text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        n(LEFT - 4.0),
+        n(y + 4.0),
+        escape(value),
+        y = n(y),
+    );
 }
 
 /// Labels under the bars: the first, then every `every`-th, so a phone's width is not
@@ -181,14 +188,10 @@ pub fn line(label: &str, points: &[(f64, f64)], target: f64, marker: Option<(f64
     let x = |days: f64| LEFT + days / last * (RIGHT - LEFT);
     let y = |p: f64| BOTTOM - p.clamp(0.0, 1.0) * (BOTTOM - TOP);
     for percent in [0, 50, 100] {
-        let at = y(f64::from(percent) / 100.0);
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{RIGHT}\" y1=\"{at}\" y2=\"{at}\"/>\
-             <text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{percent}%</text>",
-            n(LEFT - 4.0),
-            n(at + 4.0),
-            at = n(at),
+        grid_line(
+            &mut svg,
+            y(f64::from(percent) / 100.0),
+            &format!("{percent}%"),
         );
     }
     let target_y = n(y(target));

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use sqlx::Row;
 
-use crate::reviews::Scope;
+use crate::reviews::{Scope, check_scope};
 use crate::{DeckError, Store, StoreError, UserId};
 
 /// The most days either side of today the statistics count (each is a bound parameter).
@@ -194,14 +194,7 @@ impl Store {
         check("past", &days.past, 2)?;
         check("coming", &days.future, 1)?;
         let mut conn = self.pool.acquire().await?;
-        if let Scope::Deck(deck) = scope {
-            // Checked apart, so the queries below are served by the deck's indexes alone.
-            sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
-                .bind(deck.0)
-                .bind(user.0)
-                .fetch_one(&mut *conn)
-                .await?;
-        }
+        check_scope(&mut conn, user, scope).await?;
         let [forecast, by_day, retention, states] = stats_queries(user, scope, days);
         let mut stats = ReviewStats {
             forecast: vec![0; days.future.len()],

@@ -66,6 +66,23 @@ fn model_key(model: ModelVersion) -> &'static str {
     }
 }
 
+/// Refuses (not found) a deck that is not the player's. Checked apart, so the queries of a
+/// deck that follow are served by the deck's indexes alone.
+pub(crate) async fn check_scope(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    scope: Scope,
+) -> Result<(), DeckError> {
+    if let Scope::Deck(deck) = scope {
+        sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
+            .bind(deck.0)
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 const SEEN: &str = "suspended = 0 AND state <> 'new'";
 const NEW: &str = "suspended = 0 AND state = 'new'";
 
@@ -88,14 +105,7 @@ impl Store {
         };
         let within = format!("{column} = $1");
         let mut conn = self.pool.acquire().await?;
-        if let Scope::Deck(deck) = scope {
-            // Checked apart, so the queries below are served by the deck's indexes alone.
-            sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
-                .bind(deck.0)
-                .bind(user.0)
-                .fetch_one(&mut *conn)
-                .await?;
-        }
+        check_scope(&mut conn, user, scope).await?;
         let counts = sqlx::query(&format!(
             "SELECT COUNT(CASE WHEN state = 'review' THEN 1 END), COUNT(CASE WHEN state <> 'review' THEN 1 END) \
              FROM cards WHERE {within} AND {SEEN} AND due <= $2"

@@ -10,7 +10,7 @@ use tilebag_study::review::{
 };
 use utoipa::ToSchema;
 
-use super::challenges::{EARLIEST_DAY, day_of, end_of};
+use super::challenges::{EARLIEST_DAY, day_of, end_of, parse_day};
 use super::{App, ServiceError};
 
 /// Days of reviews the statistics look back over, today included, and days of the forecast.
@@ -455,12 +455,7 @@ pub fn leaderboard_day(
     let Some(text) = asked.map(str::trim).filter(|d| !d.is_empty()) else {
         return Ok(today);
     };
-    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10)
-        .ok_or_else(|| {
-            ServiceError::invalid(format!("day: “{text}” is not a date like {today}"))
-        })?;
+    let day = parse_day("day", text, today)?;
     if !(EARLIEST_DAY..=today).contains(&day) {
         return Err(ServiceError::invalid(format!(
             "day: choose a day from {EARLIEST_DAY} to {today} (today in {})",
