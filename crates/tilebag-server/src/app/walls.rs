@@ -434,7 +434,10 @@ pub fn decide(
             change.entry = Some(entry_result(&loaded.round));
         }
     }
-    Ok(Decision::Done(change, (loaded, verdict, ended_now && !untouched)))
+    Ok(Decision::Done(
+        change,
+        (loaded, verdict, ended_now && !untouched),
+    ))
 }
 
 /// A counted attempt's result as the round stands: final once the round has ended.

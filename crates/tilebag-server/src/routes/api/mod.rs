@@ -8,8 +8,8 @@
 pub mod account;
 pub mod cards;
 pub mod challenges;
-pub mod decks;
 pub mod deck_files;
+pub mod decks;
 pub mod doc;
 pub mod lists;
 pub mod review;
