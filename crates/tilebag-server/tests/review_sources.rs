@@ -10,9 +10,7 @@ use serde_json::{Value, json};
 use tilebag_store::testing::backends;
 
 async fn new_deck(player: &Player<'_>, name: &str) -> i64 {
-    let deck = player
-        .post("/api/v1/decks", json!({ "name": name }))
-        .await;
+    let deck = player.post("/api/v1/decks", json!({ "name": name })).await;
     deck["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("a deck: {deck}"))
@@ -36,14 +34,19 @@ async fn cards_in(player: &Player<'_>, deck: i64) -> i64 {
         .unwrap()
         .iter()
         .find(|d| d["id"] == deck)
-        .map_or_else(|| panic!("deck {deck} in {decks}"), |d| d["cards"].as_i64().unwrap())
+        .map_or_else(
+            || panic!("deck {deck} in {decks}"),
+            |d| d["cards"].as_i64().unwrap(),
+        )
 }
 
 /// A wall of the 20 likeliest sevens, 10 a round, a minute each.
 async fn new_wall(player: &Player<'_>) -> i64 {
     let body = json!({ "search": { "length": "7", "probability": "1-20" }, "settings": { "questions_per_round": 10, "seconds": 60 } });
     let wall = player.post("/api/v1/walls", body).await;
-    wall["id"].as_i64().unwrap_or_else(|| panic!("a wall: {wall}"))
+    wall["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a wall: {wall}"))
 }
 
 async fn give_up(player: &Player<'_>, wall: i64) -> Value {
@@ -56,16 +59,19 @@ async fn give_up(player: &Player<'_>, wall: i64) -> Value {
 
 async fn next(player: &Player<'_>, wall: i64, deal: &str) {
     let next = player
-        .post(&format!("/api/v1/walls/{wall}/next"), json!({ "deal": deal }))
+        .post(
+            &format!("/api/v1/walls/{wall}/next"),
+            json!({ "deal": deal }),
+        )
         .await;
     assert!(next["ended"].is_null(), "a new round: {next}");
 }
 
 #[tokio::test]
 async fn rounds_given_up_or_timed_out_put_their_missed_alphagrams_in_the_chosen_deck() {
-    for backend in backends(
-        "rounds_given_up_or_timed_out_put_their_missed_alphagrams_in_the_chosen_deck",
-    ) {
+    for backend in
+        backends("rounds_given_up_or_timed_out_put_their_missed_alphagrams_in_the_chosen_deck")
+    {
         let app = spawn_app(backend).await;
         let ann = Player::register(&app, "ann").await;
         let deck = new_deck(&ann, "Missed sevens").await;
@@ -75,18 +81,29 @@ async fn rounds_given_up_or_timed_out_put_their_missed_alphagrams_in_the_chosen_
 
         let wall = new_wall(&ann).await;
         give_up(&ann, wall).await;
-        assert_eq!(cards_in(&ann, deck).await, 10, "{backend}: a given-up round");
+        assert_eq!(
+            cards_in(&ann, deck).await,
+            10,
+            "{backend}: a given-up round"
+        );
         let first = ann.get(&format!("/api/v1/decks/{deck}/cards")).await;
         assert_eq!(first[0]["kind"], "alphagram", "{first}");
 
         // The next round: one wrong guess, then the clock runs out while nobody looks.
         next(&ann, wall, "continue").await;
-        ann.post(&format!("/api/v1/walls/{wall}/guess"), json!({ "word": "QQQ" }))
-            .await;
+        ann.post(
+            &format!("/api/v1/walls/{wall}/guess"),
+            json!({ "word": "QQQ" }),
+        )
+        .await;
         app.clock.advance(Duration::from_secs(61));
         let over = ann.get(&format!("/api/v1/walls/{wall}")).await;
         assert_eq!(over["ended"], "time_up", "{over}");
-        assert_eq!(cards_in(&ann, deck).await, 20, "{backend}: a timed-out round");
+        assert_eq!(
+            cards_in(&ann, deck).await,
+            20,
+            "{backend}: a timed-out round"
+        );
 
         // The same alphagrams missed again are cards already there.
         next(&ann, wall, "missed").await;
@@ -129,7 +146,11 @@ async fn rounds_still_end_when_the_chosen_deck_is_full_or_deleted() {
         next(&ann, wall, "continue").await;
         let done = give_up(&ann, wall).await;
         assert_eq!(done["alphagrams_total"], 10, "{done}");
-        assert_eq!(cards_in(&ann, deck).await, 10, "{backend}: over the card limit");
+        assert_eq!(
+            cards_in(&ann, deck).await,
+            10,
+            "{backend}: over the card limit"
+        );
 
         let gone = ann
             .client

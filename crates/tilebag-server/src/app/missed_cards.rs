@@ -44,11 +44,14 @@ async fn add_to_chosen(
     };
     let deck = review::deck(app, &user, id).await?;
     if deck.lexicon != lexicon {
-        tracing::debug!(deck = id.0, "the chosen deck is in another lexicon than the wall");
+        tracing::debug!(
+            deck = id.0,
+            "the chosen deck is in another lexicon than the wall"
+        );
         return Ok(());
     }
-    let report = review::add_cards(app, &user, id, CardKind::Alphagram, Entries::Given(missed))
-        .await?;
+    let report =
+        review::add_cards(app, &user, id, CardKind::Alphagram, Entries::Given(missed)).await?;
     tracing::debug!(
         deck = id.0,
         added = report.added,

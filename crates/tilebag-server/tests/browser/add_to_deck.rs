@@ -40,7 +40,11 @@ async fn choose_deck(client: &Client, select: &str, name: &str) {
 /// Waits until `script` answers something other than null (10 s at most).
 async fn wait_until(client: &Client, script: &str) {
     for _ in 0..100 {
-        if client.execute(script, vec![]).await.is_ok_and(|v| !v.is_null()) {
+        if client
+            .execute(script, vec![])
+            .await
+            .is_ok_and(|v| !v.is_null())
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -57,18 +61,37 @@ async fn both_sizes(client: &Client, name: &str) {
 
 async fn add_missed_to_a_new_deck(client: &Client) {
     give_up(client).await;
-    assert!(shown(client, "add-missed").await, "Add missed to deck is offered");
+    assert!(
+        shown(client, "add-missed").await,
+        "Add missed to deck is offered"
+    );
     choose(client, "#deck-missed", "new").await;
-    assert!(shown(client, "deck-name-missed").await, "a new deck asks a name");
+    assert!(
+        shown(client, "deck-name-missed").await,
+        "a new deck asks a name"
+    );
     click_css(client, "#add-missed .deck-add").await;
-    wait_for_text(client, "#add-missed .deck-status", "Name the new deck first").await;
+    wait_for_text(
+        client,
+        "#add-missed .deck-status",
+        "Name the new deck first",
+    )
+    .await;
     crate::support::fill(client, "deck-name-missed", "Missed sevens").await;
     click_css(client, "#add-missed .deck-add").await;
     wait_for_text(client, "#add-missed .deck-status", "Added 10 cards.").await;
-    assert!(!shown(client, "deck-name-missed").await, "the new deck is chosen");
+    assert!(
+        !shown(client, "deck-name-missed").await,
+        "the new deck is chosen"
+    );
     both_sizes(client, "wall-add-missed").await;
     click_css(client, "#add-missed .deck-add").await;
-    wait_for_text(client, "#add-missed .deck-status", "Added 0 cards (10 already there).").await;
+    wait_for_text(
+        client,
+        "#add-missed .deck-status",
+        "Added 0 cards (10 already there).",
+    )
+    .await;
 }
 
 async fn add_a_list_and_a_search(client: &Client, app: &TestApp) {
@@ -79,7 +102,12 @@ async fn add_a_list_and_a_search(client: &Client, app: &TestApp) {
     wait_for_text(client, "#lists", "Likely sevens").await;
     choose_deck(client, "#lists .deck-choice", "Missed sevens").await;
     click_css(client, "#lists .deck-add").await;
-    wait_for_text(client, "#lists .deck-status", "Added 0 cards (10 already there).").await;
+    wait_for_text(
+        client,
+        "#lists .deck-status",
+        "Added 0 cards (10 already there).",
+    )
+    .await;
     both_sizes(client, "lists-add-to-deck").await;
 
     client
@@ -88,8 +116,12 @@ async fn add_a_list_and_a_search(client: &Client, app: &TestApp) {
         .unwrap();
     choose_deck(client, "#deck-search", "Missed sevens").await;
     click_css(client, ".results-actions .deck-add").await;
-    wait_for_text(client, ".results-actions .deck-status", "Added 10 cards (10 already there).")
-        .await;
+    wait_for_text(
+        client,
+        ".results-actions .deck-status",
+        "Added 10 cards (10 already there).",
+    )
+    .await;
     both_sizes(client, "search-add-to-deck").await;
 }
 
@@ -102,9 +134,15 @@ async fn the_alphagrams_missed_in_a_round_go_to_a_new_deck_from_the_solutions() 
     client.set_window_size(1280, 900).await.unwrap();
     start_wall(&client, &app, "1-10", "10", "600").await;
     add_missed_to_a_new_deck(&client).await;
-    assert_eq!(deck_cards(&client).await, serde_json::json!({ "Missed sevens": 10 }));
+    assert_eq!(
+        deck_cards(&client).await,
+        serde_json::json!({ "Missed sevens": 10 })
+    );
     add_a_list_and_a_search(&client, &app).await;
-    assert_eq!(deck_cards(&client).await, serde_json::json!({ "Missed sevens": 20 }));
+    assert_eq!(
+        deck_cards(&client).await,
+        serde_json::json!({ "Missed sevens": 20 })
+    );
 
     client.goto(&app.url("/settings")).await.unwrap();
     choose_deck(&client, "#auto_deck", "Missed sevens (SCOWL80)").await;
@@ -124,13 +162,20 @@ async fn nothing_missed_offers_no_deck_and_a_guest_never_sees_one() {
     give_up(&client).await;
     assert!(shown(&client, "add-missed").await);
     for question in ["0", "1"] {
-        click_css(&client, &format!("#solutions input[data-question='{question}']")).await;
+        click_css(
+            &client,
+            &format!("#solutions input[data-question='{question}']"),
+        )
+        .await;
         let solved = format!(
             "return document.querySelector(\"#solutions tbody[data-question='{question}']\").className === 'solved-row' || null"
         );
         wait_until(&client, &solved).await;
     }
-    assert!(!shown(&client, "add-missed").await, "nothing missed, nothing to add");
+    assert!(
+        !shown(&client, "add-missed").await,
+        "nothing missed, nothing to add"
+    );
 
     click_css(&client, "header form[action='/logout'] button").await;
     wait_for_text(&client, "header nav", "Log in").await;
