@@ -8,7 +8,8 @@ use crate::auth::{self, NewLogin};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Display preferences: only these keys, only these values.
+/// Display preferences and the review leaderboard's opt-in: only these keys, only these
+/// values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Preferences {
@@ -21,6 +22,8 @@ pub struct Preferences {
     /// The deck (its id) the alphagrams missed in each round of a wall go to [default: none].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_deck: Option<i64>,
+    /// Be on the daily leaderboard of cards reviewed [default: false].
+    pub review_leaderboard: bool,
 }
 
 /// Letter order on tiles.
@@ -50,13 +53,15 @@ pub enum Theme {
 }
 
 impl Default for Preferences {
-    /// Letters in order, definitions shown, colours as the device has them.
+    /// Letters in order, definitions shown, colours as the device has them, off the
+    /// review leaderboard.
     fn default() -> Preferences {
         Preferences {
             tile_order: TileOrder::default(),
             show_definitions: true,
             theme: Theme::default(),
             auto_deck: None,
+            review_leaderboard: false,
         }
     }
 }
@@ -120,7 +125,12 @@ pub async fn save_settings(
     Ok(state
         .app
         .store
-        .update_settings(user.id, lexicon.as_deref(), &json)
+        .update_settings(
+            user.id,
+            lexicon.as_deref(),
+            &json,
+            preferences.review_leaderboard,
+        )
         .await?)
 }
 
@@ -172,6 +182,7 @@ mod tests {
                 show_definitions: true,
                 theme: Theme::Dark,
                 auto_deck: None,
+                review_leaderboard: false,
             }
         );
         let written = encode(&read);

@@ -400,7 +400,7 @@ async fn pages_register_save_settings_and_log_out() {
     let stored = app.store.user_by_name("grace").await.unwrap();
     assert_eq!(
         stored.preferences,
-        r#"{"v":1,"tile_order":"random","show_definitions":true,"theme":"dark"}"#
+        r#"{"v":1,"tile_order":"random","show_definitions":true,"theme":"dark","review_leaderboard":false}"#
     );
     let bad_login = app
         .client()

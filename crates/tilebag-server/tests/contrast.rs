@@ -4,11 +4,14 @@
 use std::collections::HashMap;
 
 const BASE_CSS: &str = include_str!("../static/css/base.css");
+/// The review charts' colours.
+const REVIEW_CSS: &str = include_str!("../static/css/review.css");
 
 /// Every `--name: light-dark(#LIGHT, #DARK)` of the stylesheet.
 fn colours() -> HashMap<String, [String; 2]> {
     BASE_CSS
         .lines()
+        .chain(REVIEW_CSS.lines())
         .filter_map(|line| {
             let (name, rest) = line.trim().split_once(": light-dark(")?;
             let (light, dark) = rest.split_once(')')?.0.split_once(", ")?;
@@ -38,7 +41,7 @@ fn ratio(a: &str, b: &str) -> f64 {
 #[test]
 fn every_text_and_control_colour_meets_wcag_aa_in_both_themes() {
     let colours = colours();
-    assert!(colours.len() >= 12, "{colours:?}");
+    assert!(colours.len() >= 18, "{colours:?}");
     // (foreground, background, least ratio): 4.5 for text, 3 for borders and focus rings.
     let pairs = [
         ("--fg", "--bg", 4.5),
@@ -57,6 +60,13 @@ fn every_text_and_control_colour_meets_wcag_aa_in_both_themes() {
         ("--border", "--bg", 3.0),
         ("--focus", "--bg", 3.0),
         ("--button", "--bg", 3.0),
+        // The review charts' bars, lines and legend swatches, on the page.
+        ("--grade-again", "--bg", 3.0),
+        ("--grade-hard", "--bg", 3.0),
+        ("--grade-good", "--bg", 3.0),
+        ("--grade-easy", "--bg", 3.0),
+        ("--chart-line", "--bg", 3.0),
+        ("--chart-target", "--bg", 3.0),
     ];
     for (theme, side) in [("light", 0), ("dark", 1)] {
         for (fg, bg, least) in pairs {

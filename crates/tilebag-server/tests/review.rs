@@ -366,3 +366,105 @@ async fn fitting_parameters_needs_enough_reviews_and_says_how_many() {
         assert!(message.contains("at least 400 reviews"), "{message}");
     }
 }
+
+/// Reviews every due card of the player's deck once a day for `days` days through the store,
+/// as reviewing on the page would (graded Good, with every seventh review forgotten).
+async fn review_daily(
+    app: &common::TestApp,
+    user: tilebag_store::UserId,
+    deck: i64,
+    days: u32,
+) -> usize {
+    use tilebag_study::review::{DeckSettings, Parameters, Rating, Scheduler};
+    let settings = DeckSettings {
+        learning_steps_secs: Vec::new(),
+        relearning_steps_secs: Vec::new(),
+        ..DeckSettings::default()
+    };
+    let scheduler = Scheduler::new(&Parameters::default(), &settings).unwrap();
+    let mut reviews = 0;
+    for _ in 0..days {
+        let now = app.clock.now_ms();
+        let queue = app
+            .store
+            .due_queue(
+                user,
+                tilebag_store::Scope::Deck(tilebag_store::DeckId(deck)),
+                now,
+                1000,
+                1000,
+            )
+            .await
+            .unwrap();
+        for card in queue.cards {
+            let rating = if reviews % 7 == 3 {
+                Rating::Again
+            } else {
+                Rating::Good
+            };
+            let number = u64::try_from(card.id.0).unwrap();
+            let reviewed = scheduler
+                .review(number, &card.schedule, rating, now, 3000)
+                .unwrap();
+            app.store
+                .record_review(user, card.id, card.version, reviewed.log)
+                .await
+                .unwrap();
+            reviews += 1;
+        }
+        app.clock.advance(DAY);
+    }
+    reviews
+}
+
+#[tokio::test]
+async fn the_daily_job_refits_a_players_parameters_once_they_have_enough_reviews_and_then_weekly() {
+    for backend in backends(
+        "the_daily_job_refits_a_players_parameters_once_they_have_enough_reviews_and_then_weekly",
+    ) {
+        let app = spawn_app(backend).await;
+        let iva = Player::register(&app, "iva").await;
+        let deck = new_deck(&iva, "Many", json!({ "new_per_day": 1000 })).await;
+        let words: Vec<String> = tilebag_bundled::scowl80()
+            .alphagrams_of_length(4)
+            .take(120)
+            .map(|id| {
+                let lexicon = tilebag_bundled::scowl80();
+                lexicon
+                    .alphagram(tilebag_lexicon::AlphagramId(id))
+                    .letters()
+            })
+            .collect();
+        add(&iva, deck, json!({ "kind": "alphagram", "words": words })).await;
+        let user = app.store.user_by_name("iva").await.unwrap().id;
+        let job = |app: &common::TestApp| {
+            let app = app.state.app.clone();
+            async move {
+                tilebag_server::app::jobs::run_once(&app, None)
+                    .await
+                    .unwrap()
+            }
+        };
+
+        let few = review_daily(&app, user, deck, 2).await;
+        assert!(few < 400, "{few}");
+        assert_eq!(
+            job(&app).await.fitted,
+            0,
+            "{backend}: {few} reviews are too few"
+        );
+        let many = few + review_daily(&app, user, deck, 40).await;
+        assert!(many >= 400, "{many} reviews");
+        assert_eq!(job(&app).await.fitted, 1, "{backend}");
+        let fit = app
+            .store
+            .parameters(user, tilebag_study::review::ModelVersion::Fsrs6)
+            .await
+            .unwrap()
+            .expect("fitted");
+        assert_eq!(fit.fit.reviews, many);
+        assert_eq!(job(&app).await.fitted, 0, "refitted only weekly");
+        app.clock.advance(8 * DAY);
+        assert_eq!(job(&app).await.fitted, 1, "a week later, again");
+    }
+}

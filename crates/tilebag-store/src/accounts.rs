@@ -149,20 +149,25 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the default lexicon and display preferences (already validated JSON).
+    /// Stores the default lexicon and preferences (already validated JSON), with whether
+    /// the player is on the review leaderboard (which the preferences say too: the column
+    /// is what the leaderboard selects by).
     pub async fn update_settings(
         &self,
         id: UserId,
         default_lexicon: Option<&str>,
         preferences: &str,
+        review_leaderboard: bool,
     ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE users SET default_lexicon = $1, preferences = $2 WHERE id = $3")
-                .bind(default_lexicon)
-                .bind(preferences)
-                .bind(id.0)
-                .execute(&self.writer)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE users SET default_lexicon = $1, preferences = $2, review_leaderboard = $3 WHERE id = $4",
+        )
+        .bind(default_lexicon)
+        .bind(preferences)
+        .bind(i64::from(review_leaderboard))
+        .bind(id.0)
+        .execute(&self.writer)
+        .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
         } else {

@@ -1,8 +1,8 @@
-//! Cards: adding them in bulk under the per-player cap, reading, moving, suspending and
-//! deleting them. Every change of a card's schedule goes through [`write_schedule`], which
+//! Cards: adding them in bulk under the per-player cap (new, or with the schedules a cardbox
+//! import brings), reading, moving, suspending and deleting them. Every change of a card's schedule goes through [`write_schedule`], which
 //! copies the columns the due queue reads and raises the card's version.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -49,12 +49,35 @@ impl Store {
         now_ms: i64,
         cap: i64,
     ) -> Result<Added, DeckError> {
-        let lock = lock(self.backend);
-        let cards: Vec<(CardKind, String)> = cards
+        let new = Schedule::new_card(now_ms);
+        let cards = cards
             .into_iter()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
+            .map(|(kind, front)| (kind, front, new.clone()))
             .collect();
+        self.import_cards(user, deck, cards, now_ms, cap).await
+    }
+
+    /// Adds cards to a deck with the schedules they bring (a cardbox imported from another
+    /// program), added at `now_ms`. As [`Store::add_cards`]: cards the deck already has are
+    /// left as they are and counted as present, the first of two with the same kind and
+    /// front is taken, and over the cap nothing is added.
+    pub async fn import_cards(
+        &self,
+        user: UserId,
+        deck: DeckId,
+        cards: Vec<(CardKind, String, Schedule)>,
+        now_ms: i64,
+        cap: i64,
+    ) -> Result<Added, DeckError> {
+        let lock = lock(self.backend);
+        let mut unique = BTreeMap::new();
+        for (kind, front, schedule) in cards {
+            unique.entry((kind, front)).or_insert(schedule);
+        }
+        let rows = unique
+            .into_iter()
+            .map(|((kind, front), schedule)| Ok((kind, front, write(&schedule)?, schedule)))
+            .collect::<Result<Vec<_>, DeckError>>()?;
         self.unit(move |conn| {
             Box::pin(async move {
                 sqlx::query(&format!("SELECT id FROM users WHERE id = $1{lock}"))
@@ -66,24 +89,36 @@ impl Store {
                     .bind(user.0)
                     .fetch_one(&mut *conn)
                     .await?;
-                let schedule = write(&Schedule::new_card(now_ms))?;
                 let mut added = 0;
-                for chunk in cards.chunks(CHUNK) {
+                for chunk in rows.chunks(CHUNK) {
                     let values: Vec<String> = (0..chunk.len())
-                        .map(|i| format!("($1, $2, ${}, ${}, $3, $4, 'new', 0, 0, $4)", 5 + 2 * i, 6 + 2 * i))
+                        .map(|i| {
+                            let p = 4 + 6 * i;
+                            format!(
+                                "($1, $2, ${}, ${}, ${}, ${}, ${}, ${}, 0, $3)",
+                                p,
+                                p + 1,
+                                p + 2,
+                                p + 3,
+                                p + 4,
+                                p + 5
+                            )
+                        })
                         .collect();
                     let sql = format!(
                         "INSERT INTO cards (deck_id, user_id, kind, front, schedule, due, state, suspended, version, added_at) \
                          VALUES {} ON CONFLICT (deck_id, kind, front) DO NOTHING",
                         values.join(", ")
                     );
-                    let mut query = sqlx::query(&sql)
-                        .bind(deck.0)
-                        .bind(user.0)
-                        .bind(schedule.as_str())
-                        .bind(now_ms);
-                    for (kind, front) in chunk {
-                        query = query.bind(kind.as_str()).bind(front.as_str());
+                    let mut query = sqlx::query(&sql).bind(deck.0).bind(user.0).bind(now_ms);
+                    for (kind, front, text, schedule) in chunk {
+                        query = query
+                            .bind(kind.as_str())
+                            .bind(front.as_str())
+                            .bind(text.as_str())
+                            .bind(schedule.due)
+                            .bind(state_text(schedule.state))
+                            .bind(i64::from(schedule.suspended));
                     }
                     added += query.execute(&mut *conn).await?.rows_affected();
                 }
@@ -103,7 +138,7 @@ impl Store {
                 }
                 Ok(Added {
                     added,
-                    present: cards.len() as u64 - added,
+                    present: rows.len() as u64 - added,
                 })
             })
         })

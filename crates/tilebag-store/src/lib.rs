@@ -13,6 +13,7 @@ mod decks;
 mod lists;
 mod migrate;
 mod prune;
+mod review_stats;
 mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -28,6 +29,9 @@ pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use decks::{Added, CardId, DeckError, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use review_stats::{
+    CardCounts, LeaderboardRow, MAX_STATS_DAYS, Retention, ReviewStats, StatsDays,
+};
 pub use reviews::{DueQueue, Recorded, Scope, StoredFit, Undone};
 pub use tilebag_study::review::CardKind;
 pub use walls::{

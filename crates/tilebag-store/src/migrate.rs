@@ -70,6 +70,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005", "pruning"),
     migration!(6, "0006", "wall_source"),
     migration!(7, "0007", "decks"),
+    migration!(8, "0008", "review_stats"),
 ];
 
 /// How the database's schema compares with this binary's.

@@ -66,6 +66,23 @@ fn model_key(model: ModelVersion) -> &'static str {
     }
 }
 
+/// Refuses (not found) a deck that is not the player's. Checked apart, so the queries of a
+/// deck that follow are served by the deck's indexes alone.
+pub(crate) async fn check_scope(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    scope: Scope,
+) -> Result<(), DeckError> {
+    if let Scope::Deck(deck) = scope {
+        sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
+            .bind(deck.0)
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 const SEEN: &str = "suspended = 0 AND state <> 'new'";
 const NEW: &str = "suspended = 0 AND state = 'new'";
 
@@ -88,14 +105,7 @@ impl Store {
         };
         let within = format!("{column} = $1");
         let mut conn = self.pool.acquire().await?;
-        if let Scope::Deck(deck) = scope {
-            // Checked apart, so the queries below are served by the deck's indexes alone.
-            sqlx::query("SELECT id FROM decks WHERE id = $1 AND user_id = $2")
-                .bind(deck.0)
-                .bind(user.0)
-                .fetch_one(&mut *conn)
-                .await?;
-        }
+        check_scope(&mut conn, user, scope).await?;
         let counts = sqlx::query(&format!(
             "SELECT COUNT(CASE WHEN state = 'review' THEN 1 END), COUNT(CASE WHEN state <> 'review' THEN 1 END) \
              FROM cards WHERE {within} AND {SEEN} AND due <= $2"
@@ -387,5 +397,30 @@ impl Store {
             },
             fitted_at: row.try_get("fitted_at")?,
         }))
+    }
+}
+
+impl Store {
+    /// Players with at least `min_reviews` reviews whose parameters were never fitted, or
+    /// fitted before `fitted_before` (Unix seconds), at most `limit`, by id: whom the daily
+    /// job refits.
+    pub async fn players_to_refit(
+        &self,
+        min_reviews: i64,
+        fitted_before: i64,
+        limit: i64,
+    ) -> Result<Vec<UserId>, DeckError> {
+        let rows = sqlx::query(
+            "SELECT r.user_id FROM reviews r LEFT JOIN review_parameters p \
+             ON p.user_id = r.user_id AND p.model = 'fsrs-6' \
+             WHERE p.fitted_at IS NULL OR p.fitted_at < $1 \
+             GROUP BY r.user_id HAVING COUNT(*) >= $2 ORDER BY r.user_id LIMIT $3",
+        )
+        .bind(fitted_before)
+        .bind(min_reviews)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(UserId(row.try_get(0)?))).collect()
     }
 }

@@ -229,12 +229,14 @@ async fn the_decks_migration_applies_on_a_database_at_the_previous_version() {
     for backend in backends("the_decks_migration_applies_on_a_database_at_the_previous_version") {
         let db = TestDatabase::new(backend).await;
         let store = Store::connect(&db.url).await.unwrap();
-        let previous = &MIGRATIONS[..MIGRATIONS.len() - 1];
+        let at = MIGRATIONS.iter().position(|m| m.name == "decks").unwrap();
+        let previous = &MIGRATIONS[..at];
         store.migrate_with(previous, NOW).await.unwrap();
         let user = store.create_user("alice", "hash", NOW).await.unwrap().id;
         let applied = store.migrate(NOW).await.unwrap();
         let names: Vec<&str> = applied.iter().map(|m| m.name).collect();
-        assert_eq!(names, ["decks"], "{backend}");
+        assert_eq!(names.first(), Some(&"decks"), "{backend}");
+        assert_eq!(names.len(), MIGRATIONS.len() - at, "{backend}");
         let deck = store
             .create_deck(user, "CSW24", "Sevens", &DeckSettings::default(), NOW)
             .await

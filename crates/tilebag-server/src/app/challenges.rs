@@ -44,6 +44,17 @@ pub fn end_of(app: &App, day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |local| local.with_timezone(&Utc))
 }
 
+/// `text` as a day `YYYY-MM-DD`, or an error naming the field and showing `today` as the
+/// example.
+pub fn parse_day(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate, ServiceError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| {
+            ServiceError::invalid(format!("{field}: “{text}” is not a date like {today}"))
+        })
+}
+
 /// A day asked for in a request (`None`: today), checked: from [`EARLIEST_DAY`] to today,
 /// never a day that has not begun.
 pub fn check_day(app: &App, asked: Option<&str>) -> Result<NaiveDate, ServiceError> {
@@ -51,12 +62,7 @@ pub fn check_day(app: &App, asked: Option<&str>) -> Result<NaiveDate, ServiceErr
     let Some(text) = asked.map(str::trim).filter(|d| !d.is_empty()) else {
         return Ok(today);
     };
-    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10)
-        .ok_or_else(|| {
-            ServiceError::invalid(format!("date: “{text}” is not a date like {today}"))
-        })?;
+    let day = parse_day("date", text, today)?;
     if day > today {
         return Err(ServiceError::Forbidden {
             code: "future_day",

@@ -44,6 +44,8 @@ pub struct Outcome {
     pub walls: u64,
     /// Expired sessions deleted.
     pub sessions: u64,
+    /// Players whose scheduling parameters were refitted.
+    pub fitted: usize,
 }
 
 impl std::fmt::Display for Outcome {
@@ -60,12 +62,13 @@ impl std::fmt::Display for Outcome {
         };
         write!(
             f,
-            "processed {} day(s) [{days}], awarded {} medal(s), ended {} expired round(s), deleted {} abandoned wall(s) and {} expired session(s)",
+            "processed {} day(s) [{days}], awarded {} medal(s), ended {} expired round(s), deleted {} abandoned wall(s) and {} expired session(s), refitted {} player(s)' parameters",
             self.days.len(),
             self.medals,
             self.rounds,
             self.walls,
-            self.sessions
+            self.sessions,
+            self.fitted
         )
     }
 }
@@ -225,6 +228,7 @@ pub async fn run_once(app: &App, until: Option<NaiveDate>) -> Result<Outcome, Se
         .await?;
     outcome.walls = walls;
     outcome.sessions = app.store.delete_expired_sessions(seconds).await?;
+    outcome.fitted = super::review::refit_due(app).await?;
     Ok(outcome)
 }
 

@@ -4,6 +4,8 @@
 //! store (one transaction), decided by the pure study logic.
 
 pub mod about;
+pub mod cardbox;
+pub mod cardbox_file;
 pub mod challenges;
 pub mod clock;
 pub mod documents;
@@ -11,6 +13,7 @@ pub mod health;
 pub mod jobs;
 pub mod missed_cards;
 pub mod review;
+pub mod review_stats;
 pub mod sweep;
 pub mod upload;
 mod wall_settings;

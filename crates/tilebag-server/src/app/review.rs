@@ -10,11 +10,13 @@
 use chrono::NaiveDate;
 use tilebag_store::{
     Added, CardId, CardKind, DeckError, DeckId, DueQueue, ListId, Owner, Scope, StoreError,
-    StoredCard, StoredDeck, StoredFit, Undone, User, WallId,
+    StoredCard, StoredDeck, StoredFit, Undone, User, UserId, WallId,
 };
 use tilebag_study::review::{
     self, DeckSettings, Fit, ModelVersion, Parameters, Rating, ReviewLog, Scheduler,
 };
+
+use tilebag_study::cards::{Answer, Judgement, Prompt};
 
 use super::{App, ServiceError};
 
@@ -369,8 +371,11 @@ pub async fn scheduler(
     user: &User,
     deck: &StoredDeck,
 ) -> Result<Scheduler, ServiceError> {
+    // Fitted parameters schedule only when they predict the player's reviews at least as
+    // well as the defaults do.
     let parameters = parameters(app, user)
         .await?
+        .filter(|p| p.fit.fitted.log_loss <= p.fit.default.log_loss)
         .map_or_else(Parameters::default, |p| p.fit.parameters);
     Scheduler::new(&parameters, &deck.settings)
         .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.id.0)))
@@ -576,9 +581,9 @@ fn at_once(ids: &[CardId]) -> Result<(), ServiceError> {
 
 /// Fits the player's parameters to their review history and schedules with them from now
 /// on. The optimizer runs on a blocking thread, one fit at a time on the server.
-pub async fn optimize(app: &App, user: &User) -> Result<Fit, ServiceError> {
+pub async fn optimize(app: &App, user: UserId) -> Result<Fit, ServiceError> {
     static FITTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-    let history = app.store.review_history(user.id).await?;
+    let history = app.store.review_history(user).await?;
     let _turn = FITTING
         .acquire()
         .await
@@ -593,7 +598,91 @@ pub async fn optimize(app: &App, user: &User) -> Result<Fit, ServiceError> {
             review::FitError::Optimizer(_) => ServiceError::conflict("fit_failed", e.to_string()),
         })?;
     app.store
-        .save_parameters(user.id, &fit, app.clock.now_s())
+        .save_parameters(user, &fit, app.clock.now_s())
         .await?;
     Ok(fit)
+}
+
+/// Most players the daily job refits in one run.
+pub const REFITS_PER_RUN: i64 = 20;
+
+/// Refits, in the daily job, the parameters of players with enough reviews whose last fit
+/// is over a week old (or who were never fitted): at most [`REFITS_PER_RUN`] a run. A fit
+/// that fails is logged and leaves the player's parameters as they were. Returns how many
+/// were fitted.
+pub async fn refit_due(app: &App) -> Result<usize, ServiceError> {
+    let week_ago = app.clock.now_s() - 7 * 24 * 3600;
+    let min = i64::try_from(review::MIN_REVIEWS_TO_FIT).unwrap_or(i64::MAX);
+    let players = app
+        .store
+        .players_to_refit(min, week_ago, REFITS_PER_RUN)
+        .await?;
+    let mut fitted = 0;
+    for player in players {
+        match optimize(app, player).await {
+            Ok(_) => fitted += 1,
+            Err(error) => tracing::warn!(player = player.0, %error, "refitting parameters failed"),
+        }
+    }
+    Ok(fitted)
+}
+
+/// A card turned over: its answer, the verdict on what the player typed, and when it would
+/// be due after each grade.
+#[derive(Debug, Clone)]
+pub struct Turned {
+    /// The card.
+    pub card: StoredCard,
+    /// Its answer, worked out from its deck's lexicon.
+    pub answer: Answer,
+    /// The verdict on the typed answer, when there was one.
+    pub judgement: Option<Judgement>,
+    /// When it would be due after Again, Hard, Good and Easy, Unix ms.
+    pub due_after: [i64; 4],
+}
+
+/// Turns one of the player's cards over at the clock's time, judging `typed` if given.
+/// Reads only.
+pub async fn turn(
+    app: &App,
+    user: &User,
+    id: CardId,
+    typed: Option<&str>,
+) -> Result<Turned, ServiceError> {
+    let (card, deck) = card(app, user, id).await?;
+    let lexicon = app.lexicons.pick(Some(&deck.lexicon))?;
+    let answer = tilebag_study::cards::answer(lexicon, card.kind, &card.front)
+        .map_err(|e| ServiceError::conflict("card_unusable", e.to_string()))?;
+    let judgement = typed.map(|t| tilebag_study::cards::judge(&answer, t));
+    let outcomes = scheduler(app, user, &deck)
+        .await?
+        .outcomes(card_number(id), &card.schedule, app.clock.now_ms())
+        .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
+    Ok(Turned {
+        due_after: outcomes.after.map(|s| s.due),
+        card,
+        answer,
+        judgement,
+    })
+}
+
+/// What each card asks, from its deck's lexicon; `None` for a card its lexicon no longer
+/// fits (or whose lexicon the server no longer has).
+pub async fn prompts(
+    app: &App,
+    user: &User,
+    cards: &[StoredCard],
+) -> Result<Vec<Option<Prompt>>, ServiceError> {
+    let lexicons: std::collections::HashMap<DeckId, String> = decks(app, user)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.lexicon))
+        .collect();
+    Ok(cards
+        .iter()
+        .map(|c| {
+            let lexicon = app.lexicons.get(lexicons.get(&c.deck)?)?;
+            tilebag_study::cards::prompt(lexicon, c.kind, &c.front).ok()
+        })
+        .collect())
 }

@@ -224,6 +224,8 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
     support::click(client, find::SAVE_LIST).await;
     wait_for_text(client, "main", "Saved as").await;
     let during = start_wall(app, client).await;
+    let deck = make_deck(app, client).await;
+    let card = reviewed_card(app).await;
 
     let mut stops = vec![
         stop("home", "/", ("form[action='/anagram']", "")),
@@ -249,6 +251,9 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
             (find::LEADERBOARD_LINK, ""),
         ),
         stop("lists", "/lists", ("main", "Likely sevens")),
+        stop("decks", "/decks", ("main", "Axe deck")),
+        stop("deck", &deck, ("#add-cards", "")),
+        stop("review", "/review", ("#question", "letters make")),
         stop("challenges", "/challenges", (find::CHALLENGE_PLAY, "")),
         stop("player", &format!("/players/{PLAYER}"), ("main h1", PLAYER)),
         stop(
@@ -258,6 +263,17 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         ),
         stop("about", "/about", ("main h1", "About")),
         stop("admin", "/admin", ("main h1", "Admin")),
+        stop("review statistics", "/review/stats", ("main h1", "Review")),
+        stop(
+            "card history",
+            &format!("/review/cards/{card}"),
+            ("main h1", "AEINRST"),
+        ),
+        stop(
+            "review leaderboard",
+            "/review/leaderboard",
+            ("main h1", "Cards reviewed"),
+        ),
     ];
     stops.push(Stop {
         name: "leaderboard",
@@ -265,6 +281,64 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         ready: ("main", PLAYER),
     });
     stops
+}
+
+/// Makes a deck of two cards on the decks pages; returns the deck's path.
+async fn make_deck(app: &crate::common::TestApp, client: &Client) -> String {
+    client.goto(&app.url("/decks")).await.unwrap();
+    client
+        .find(Locator::Css("#new-deck input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("Axe deck\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(client, "main h1", "Axe deck").await;
+    client
+        .find(Locator::Css("#add-cards textarea"))
+        .await
+        .unwrap()
+        .send_keys("AEINRST QI")
+        .await
+        .unwrap();
+    support::click_css(client, "#add-cards button[type=submit]").await;
+    wait_for_text(client, "#add-result", "Added 2 cards").await;
+    client.current_url().await.unwrap().path().to_owned()
+}
+
+/// A deck with one card reviewed on each of the last three days, for the statistics and
+/// the card's history; the card's id.
+async fn reviewed_card(app: &crate::common::TestApp) -> i64 {
+    use tilebag_store::CardKind;
+    use tilebag_study::review::{DAY_MS, DeckSettings, Parameters, Rating, Scheduler};
+    let store = &app.store;
+    let user = store.user_by_name(PLAYER).await.expect("the player").id;
+    let settings = DeckSettings::default();
+    let now = app.clock.now_ms();
+    let deck = store
+        .create_deck(user, "SCOWL80", "Sevens", &settings, app.clock.now_s())
+        .await
+        .expect("a deck");
+    let front = vec![(CardKind::Alphagram, "AEINRST".to_owned())];
+    store
+        .add_cards(user, deck, front, now - 3 * DAY_MS, 10)
+        .await
+        .expect("a card");
+    let scheduler = Scheduler::new(&Parameters::default(), &settings).expect("defaults");
+    for (days_ago, rating) in [(3, Rating::Good), (2, Rating::Good), (1, Rating::Again)] {
+        let card = store.cards(user, deck).await.expect("cards").remove(0);
+        let number = u64::try_from(card.id.0).expect("a positive id");
+        let at = now - days_ago * DAY_MS;
+        let log = scheduler
+            .review(number, &card.schedule, rating, at, 1500)
+            .expect("a review")
+            .log;
+        store
+            .record_review(user, card.id, card.version, log)
+            .await
+            .expect("recorded");
+    }
+    store.cards(user, deck).await.expect("cards")[0].id.0
 }
 
 /// Starts a wall of ten likely sevens with an hour a round; returns its path.

@@ -5,6 +5,7 @@ mod axe;
 #[path = "../common/mod.rs"]
 mod common;
 mod play;
+mod review;
 mod search;
 mod site;
 mod support;

@@ -74,7 +74,7 @@ async fn accounts_and_sessions() {
         assert_eq!(store.user(alice.id).await.unwrap().password_hash, "hash-a2");
 
         store
-            .update_settings(bob.id, Some("SCOWL80"), r#"{"tile_order":"vowels"}"#)
+            .update_settings(bob.id, Some("SCOWL80"), r#"{"tile_order":"vowels"}"#, false)
             .await
             .unwrap();
         let bob = store.user(bob.id).await.unwrap();

@@ -219,6 +219,18 @@ impl Answer {
         }
     }
 
+    /// Leaves the definitions out (for a player who turned them off).
+    pub fn forget_definitions(&mut self) {
+        let facts: Vec<&mut WordFacts> = match self {
+            Answer::Alphagram { words, .. } => words.iter_mut().collect(),
+            Answer::Hooks { word, .. } => vec![word],
+            Answer::WordOrPhony { facts, .. } => facts.iter_mut().collect(),
+        };
+        for f in facts {
+            f.definition = None;
+        }
+    }
+
     /// The words a typed answer should name: an alphagram's words, or a word's hooked words
     /// (front hooks first); empty for a word-or-phony card.
     #[must_use]

@@ -14,6 +14,7 @@
 //! milliseconds and returns the card's new [`Schedule`] together with the [`ReviewLog`] entry
 //! the server records, so a review can be replayed, undone, or used to refit parameters.
 
+pub mod cardbox;
 pub mod fit;
 mod fuzz;
 mod postpone;
@@ -23,6 +24,7 @@ mod simulate;
 mod steps;
 mod stored;
 
+pub use cardbox::{BOX_DAYS, CardboxRow};
 pub use fit::{Evaluation, Fit, FitError, MIN_REVIEWS_TO_FIT, fit, training_items};
 pub use fuzz::{fuzz_bounds, fuzz_factor, fuzzed_interval};
 pub use postpone::{postpone, postpone_order};

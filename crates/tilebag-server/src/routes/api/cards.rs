@@ -6,13 +6,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tilebag_store::{CardId, DeckId, StoredCard};
+use tilebag_study::cards::{Answer, Judgement, Prompt};
 use tilebag_study::review::{CardState, Rating, ReviewKind, ReviewLog};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::review;
-use crate::error::{AppError, AppJson, AppPath};
+use crate::error::{AppError, AppJson, AppPath, AppQuery};
 use crate::player::Player;
 use crate::state::AppState;
 
@@ -20,6 +21,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(show))
+        .routes(routes!(turn))
         .routes(routes!(grade))
         .routes(routes!(forget))
         .routes(routes!(move_cards))
@@ -61,6 +63,11 @@ pub struct CardOut {
     /// Its reviews, oldest first (only for one card).
     #[serde(skip_serializing_if = "Option::is_none")]
     reviews: Option<Vec<ReviewOut>>,
+    /// What it asks (in the due queue): `kind`, `front`, `words` (how many an alphagram
+    /// makes) and `question`, a sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    prompt: Option<Prompt>,
 }
 
 /// One review of a card.
@@ -135,6 +142,16 @@ impl CardOut {
             added_at: card.added_at,
             front: card.front,
             reviews: None,
+            prompt: None,
+        }
+    }
+
+    /// The card with what it asks.
+    #[must_use]
+    pub fn asking(card: StoredCard, prompt: Option<Prompt>) -> CardOut {
+        CardOut {
+            prompt,
+            ..CardOut::brief(card)
         }
     }
 
@@ -160,6 +177,60 @@ pub async fn show(
     let (card, _) = review::card(&state.app, user, CardId(id)).await?;
     let logs = review::card_reviews(&state.app, user, card.id).await?;
     Ok(Json(CardOut::with_reviews(card, &logs)).into_response())
+}
+
+/// `GET /api/v1/cards/{id}/answer` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TurnParams {
+    /// What the player typed: an alphagram's words, a word's hooked words or hooks as
+    /// `FRONT/BACK`, or `valid`/`phony` (read up to 4,000 characters and 200 words).
+    #[param(max_length = 4000)]
+    typed: Option<String>,
+}
+
+/// A card turned over.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TurnedOut {
+    card: CardOut,
+    /// The answer: for an alphagram its `words` with hooks, inner hooks and definitions; for
+    /// a word its `front_words` and `back_words`; for a word or phony whether it is `valid`.
+    #[schema(value_type = Object)]
+    answer: Answer,
+    /// The verdict on what was typed: `right`, `missing` and `wrong` words and a `proposed`
+    /// grade (1 to 4).
+    #[schema(value_type = Option<Object>)]
+    judgement: Option<Judgement>,
+    /// When the card would be due after Again, Hard, Good and Easy, Unix ms.
+    due_after: [i64; 4],
+    /// The server's time these were worked out at, Unix ms.
+    now: i64,
+}
+
+/// Turns a card over: its answer, the verdict on what was typed, and when each grade would
+/// bring it back. Changes nothing.
+#[utoipa::path(get, path = "/api/v1/cards/{id}/answer", operation_id = "turn_card", params(("id" = i64, Path), TurnParams), security(("session_cookie" = [])),
+    responses((status = 200, body = TurnedOut), (status = 404, description = "no such card of yours"), (status = 409, description = "the card no longer fits its lexicon")))]
+pub async fn turn(
+    State(state): State<AppState>,
+    player: Player,
+    AppPath(id): AppPath<i64>,
+    AppQuery(params): AppQuery<TurnParams>,
+) -> Result<Response, AppError> {
+    let user = player.account()?;
+    let mut turned = review::turn(&state.app, user, CardId(id), params.typed.as_deref()).await?;
+    if !crate::settings::Preferences::of(user).show_definitions {
+        turned.answer.forget_definitions();
+    }
+    Ok(Json(TurnedOut {
+        card: CardOut::brief(turned.card),
+        answer: turned.answer,
+        judgement: turned.judgement,
+        due_after: turned.due_after,
+        now: state.app.clock.now_ms(),
+    })
+    .into_response())
 }
 
 /// A grade of a card.

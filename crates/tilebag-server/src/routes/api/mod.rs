@@ -9,9 +9,11 @@ pub mod account;
 pub mod cards;
 pub mod challenges;
 pub mod decks;
+pub mod deck_files;
 pub mod doc;
 pub mod lists;
 pub mod review;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -53,6 +55,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(decks::router())
         .merge(cards::router())
         .merge(review::router())
+        .merge(deck_files::router())
+        .merge(review_stats::router())
 }
 
 /// The finished document.

@@ -51,10 +51,15 @@ pub struct QueueOut {
     new: i64,
 }
 
-impl From<DueQueue> for QueueOut {
-    fn from(q: DueQueue) -> QueueOut {
+impl QueueOut {
+    fn of(q: DueQueue, prompts: Vec<Option<tilebag_study::cards::Prompt>>) -> QueueOut {
         QueueOut {
-            cards: q.cards.into_iter().map(CardOut::brief).collect(),
+            cards: q
+                .cards
+                .into_iter()
+                .zip(prompts)
+                .map(|(card, prompt)| CardOut::asking(card, prompt))
+                .collect(),
             due: q.due,
             learning: q.learning,
             new: q.new,
@@ -80,7 +85,8 @@ pub async fn queue(
         )));
     }
     let q = review::queue(&state.app, user, params.deck.map(DeckId), limit).await?;
-    Ok(Json(QueueOut::from(q)).into_response())
+    let prompts = review::prompts(&state.app, user, &q.cards).await?;
+    Ok(Json(QueueOut::of(q, prompts)).into_response())
 }
 
 /// Which review to undo.
@@ -225,7 +231,7 @@ pub async fn parameters(
     responses((status = 200, body = ParametersOut), (status = 409, description = "too few reviews, or the fit failed")))]
 pub async fn optimize(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
     let user = player.account()?;
-    let fit = review::optimize(&state.app, user).await?;
+    let fit = review::optimize(&state.app, user.id).await?;
     let now = state.app.clock.now_s();
     Ok(Json(parameters_out(Some((fit, Some(now))))).into_response())
 }

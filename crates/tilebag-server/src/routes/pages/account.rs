@@ -126,6 +126,7 @@ struct SettingsPage {
     show_definitions: bool,
     /// The player's decks, as (id, "name (lexicon)", whether missed alphagrams go to it).
     decks: Vec<(i64, String, bool)>,
+    review_leaderboard: bool,
     message: Option<String>,
     error: Option<String>,
 }
@@ -169,6 +170,7 @@ async fn settings_page(
                 (d.id.0, format!("{} ({})", d.name, d.lexicon), chosen)
             })
             .collect(),
+        review_leaderboard: preferences.review_leaderboard,
         message,
         error: error.map(|e| e.message),
     };
@@ -193,6 +195,7 @@ pub(crate) struct SettingsForm {
     show_definitions: Option<bool>,
     /// A deck's id, or empty for none.
     auto_deck: Option<String>,
+    review_leaderboard: Option<bool>,
 }
 
 pub(crate) async fn save_settings(
@@ -211,6 +214,7 @@ pub(crate) async fn save_settings(
                 AppError::bad_request(format!("auto_deck: “{id}” is not a deck's number"))
             })?),
         },
+        review_leaderboard: form.review_leaderboard.unwrap_or(false),
     };
     crate::settings::save_settings(&state, &user, form.default_lexicon.as_deref(), &preferences)
         .await?;

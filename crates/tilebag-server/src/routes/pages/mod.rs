@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod challenges;
+pub mod decks;
 mod errors;
 mod extract;
+pub mod review_stats;
 pub mod walls;
 pub mod words;
 
@@ -70,7 +72,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The static files, compiled in: name, content type, contents.
-const STATIC: [(&str, &str, &str); 7] = [
+const STATIC: &[(&str, &str, &str)] = &[
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -81,7 +83,9 @@ const STATIC: [(&str, &str, &str); 7] = [
             include_str!("../../../static/css/lists.css"),
             include_str!("../../../static/css/wall.css"),
             include_str!("../../../static/css/challenges.css"),
+            include_str!("../../../static/css/decks.css"),
             include_str!("../../../static/css/add_to_deck.css"),
+            include_str!("../../../static/css/review.css"),
         ),
     ),
     (
@@ -110,9 +114,29 @@ const STATIC: [(&str, &str, &str); 7] = [
         include_str!("../../../static/lists.js"),
     ),
     (
+        "decks.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/decks.js"),
+    ),
+    (
+        "menu.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/menu.js"),
+    ),
+    (
+        "review.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/review.js"),
+    ),
+    (
         "search.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/search.js"),
+    ),
+    (
+        "deck_import.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/deck_import.js"),
     ),
 ];
 
@@ -163,6 +187,9 @@ pub fn router() -> Router<AppState> {
         .route("/walls", post(walls::create))
         .route("/walls/{id}", get(walls::show))
         .route("/lists", get(walls::lists))
+        .route("/decks", get(decks::list))
+        .route("/decks/{id}", get(decks::show))
+        .route("/review", get(decks::review_page))
         .route("/challenges", get(challenges::list))
         .route("/challenges/{slug}/play", post(challenges::play))
         .route("/players/{name}", get(challenges::player))
@@ -170,5 +197,45 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(challenges::admin))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
+        .merge(review_stats::router())
         .fallback(errors::not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use askama::Template;
+
+    /// What the deck page gives the deck-files fragment.
+    struct Deck {
+        id: tilebag_store::DeckId,
+    }
+    struct Page {
+        csrf: String,
+    }
+    #[derive(Template)]
+    #[template(path = "deck_files.html")]
+    struct DeckFiles {
+        deck: Deck,
+        page: Page,
+    }
+
+    #[test]
+    fn the_deck_files_fragment_links_the_decks_exports_and_carries_the_csrf_token() {
+        let html = DeckFiles {
+            deck: Deck {
+                id: tilebag_store::DeckId(42),
+            },
+            page: Page {
+                csrf: "t<k>".into(),
+            },
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains(r#"data-deck="42" data-csrf="t&#60;k&#62;""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/api/v1/decks/42/export?as=csv""#));
+        assert!(html.contains(r#"src="/static/deck_import.js""#));
+    }
 }
