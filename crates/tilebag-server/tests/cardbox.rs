@@ -1,6 +1,11 @@
 //! Zyzzyva cardboxes in and out of a deck, and its CSV export, over real HTTP on each
 //! backend, with quiz databases the tests build in each shape Zyzzyva and other tools write.
 
+#![allow(
+    clippy::float_cmp,
+    reason = "the stabilities compared are whole days, exact in f32"
+)]
+
 mod common;
 
 use common::{Player, TestApp, error_of, roomy, spawn_app, spawn_with};

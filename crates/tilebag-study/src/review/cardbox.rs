@@ -60,15 +60,11 @@ pub fn box_days(cardbox: i64) -> u32 {
 #[must_use]
 pub fn nearest_box(stability: f32) -> i64 {
     let target = f64::from(stability.max(0.01)).ln();
-    let mut best = 0;
-    for (index, days) in BOX_DAYS.iter().enumerate() {
-        let distance = (f64::from(*days).ln() - target).abs();
-        let best_distance = (f64::from(BOX_DAYS[best]).ln() - target).abs();
-        if distance < best_distance {
-            best = index;
-        }
-    }
-    best as i64
+    let distance = |days: u32| (f64::from(days).ln() - target).abs();
+    (0..)
+        .zip(BOX_DAYS)
+        .min_by(|(_, a), (_, b)| distance(*a).total_cmp(&distance(*b)))
+        .map_or(0, |(index, _)| index)
 }
 
 /// FSRS's difficulty (1 to 10) from the player's record on the card and Zyzzyva's own
@@ -170,8 +166,8 @@ mod tests {
 
     #[test]
     fn each_box_interval_maps_back_to_its_own_box() {
-        for (index, days) in BOX_DAYS.iter().enumerate() {
-            assert_eq!(nearest_box(*days as f32), index as i64);
+        for (index, days) in (0..).zip(BOX_DAYS) {
+            assert_eq!(nearest_box(days as f32), index);
         }
         assert_eq!(box_days(-3), 1);
         assert_eq!(box_days(40), 480);
