@@ -20,6 +20,7 @@ pub struct Preferences {
     /// Colour scheme.
     pub theme: Theme,
     /// The deck (its id) the alphagrams missed in each round of a wall go to [default: none].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_deck: Option<i64>,
     /// Be on the daily leaderboard of cards reviewed [default: false].
     pub review_leaderboard: bool,

@@ -313,8 +313,7 @@ pub async fn act(
         .await
         .map_err(no_such_wall)?;
     if ended {
-        // Boxed: adding cards can load a wall, which can end its round.
-        Box::pin(super::missed_cards::add(app, &loaded)).await;
+        Box::pin(super::missed_cards::add(app, &loaded)).await; // Boxed: it may load a wall.
     }
     Ok((loaded, verdict))
 }
@@ -434,10 +433,8 @@ pub fn decide(
             change.entry = Some(entry_result(&loaded.round));
         }
     }
-    Ok(Decision::Done(
-        change,
-        (loaded, verdict, ended_now && !untouched),
-    ))
+    let played = ended_now && !untouched;
+    Ok(Decision::Done(change, (loaded, verdict, played)))
 }
 
 /// A counted attempt's result as the round stands: final once the round has ended.
