@@ -125,6 +125,7 @@ fn wall(choice: u8, text: &str) {
     };
     let wall = StoredWall {
         id: WallId(1),
+        user: None,
         lexicon: "SMALL".into(),
         list_id: None,
         settings: settings.to_owned(),
