@@ -9,7 +9,7 @@ if (badge) {
       if (due > 0) {
         badge.textContent = due > 999 ? '999+' : String(due);
         badge.hidden = false;
-        badge.parentElement.setAttribute('aria-label', `Review, ${due} due`);
+        badge.title = `${due} due`;
       }
     })
     .catch(() => {});
