@@ -3,73 +3,15 @@
 //! (`PLAYERS=500 SECONDS=30` by default). Prints wall creation times, guess latency
 //! percentiles and the server's memory per active wall.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tilebag_server::{AppState, Config, Lexicons};
-use tilebag_store::Store;
-use tilebag_store::testing::TestDatabase;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// The value below which `per_mille` thousandths of the sorted samples fall.
-fn percentile(sorted: &[Duration], per_mille: usize) -> Duration {
-    let index = sorted.len().saturating_sub(1) * per_mille / 1000;
-    sorted.get(index).copied().unwrap_or_default()
-}
-
-/// Runs the server on a runtime and thread of its own, as in production, so the simulated
-/// players (on the main runtime) do not share its scheduler.
-fn start_server() -> String {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let db = TestDatabase::new("sqlite").await;
-            let store = Store::connect(&db.url).await.expect("connect");
-            let clock = tilebag_server::app::Clock::system();
-            store.migrate(clock.now_s()).await.expect("migrate");
-            // Every simulated player registers from 127.0.0.1.
-            let mut config = Config::default();
-            config.registration_limit.per_address = u32::MAX;
-            config.registration_limit.total = u32::MAX;
-            let state = AppState::new(
-                store,
-                Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),
-                config,
-            );
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            sender
-                .send(format!(
-                    "http://{}",
-                    listener.local_addr().expect("address")
-                ))
-                .expect("send");
-            let _ = tilebag_server::serve(listener, state, std::future::pending()).await;
-            drop(db);
-        });
-    });
-    receiver.recv().expect("server address")
-}
+use support::{
+    env, percentile, print_machine, print_server_histogram, rss_kib, session_cookie, spread,
+    start_server,
+};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -92,13 +34,7 @@ async fn main() {
             .send()
             .await
             .expect("create");
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .split(';')
-            .next()
-            .expect("pair")
-            .to_owned();
+        let cookie = session_cookie(&response);
         let wall: Value = response.json().await.expect("wall");
         create_times.push(started.elapsed());
         let answers: Vec<String> = wall["questions"]
@@ -120,10 +56,7 @@ async fn main() {
     }
     let rss_after = rss_kib();
     create_times.sort();
-    println!(
-        "machine: {} cores",
-        std::thread::available_parallelism().map_or(0, usize::from)
-    );
+    print_machine();
     println!(
         "create a 50-question wall from `length 7, probability 1-500` (client-measured, loopback): p50 {:.2?}, p99 {:.2?}",
         percentile(&create_times, 500),
@@ -171,28 +104,11 @@ async fn main() {
     for task in tasks {
         latencies.extend(task.await.expect("player"));
     }
-    latencies.sort();
     println!(
-        "{} guesses from {players} players over {seconds} s: p50 {:.2?}, p90 {:.2?}, p99 {:.2?}, max {:.2?}",
+        "{} guesses from {players} players over {seconds} s: {}",
         latencies.len(),
-        percentile(&latencies, 500),
-        percentile(&latencies, 900),
-        percentile(&latencies, 990),
-        latencies.last().copied().unwrap_or_default()
+        spread(&mut latencies)
     );
     println!("server RSS after the run: {} KiB", rss_kib());
-    // The server's own view: time from request to response, without the load generator.
-    let metrics = reqwest::get(format!("{base}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    println!("server-side guess latency histogram (seconds, cumulative):");
-    for line in metrics
-        .lines()
-        .filter(|l| l.contains("duration_seconds_bucket") && l.contains("/guess"))
-    {
-        println!("  {line}");
-    }
+    print_server_histogram(&base, "/guess").await;
 }
