@@ -35,7 +35,12 @@ async function load() {
   const card = queue.cards[0];
   $('card').hidden = !card;
   $('done').hidden = Boolean(card);
-  if (card) show(card);
+  if (card) {
+    show(card);
+  } else {
+    // The focus was on the card just graded: keep it on the page, where U still undoes.
+    $('done').focus();
+  }
 }
 
 function tiles(target, letters) {

@@ -59,7 +59,7 @@ async fn both_sizes(client: &Client, name: &str) {
     look(client, name).await;
 }
 
-async fn add_missed_to_a_new_deck(client: &Client) {
+pub(crate) async fn add_missed_to_a_new_deck(client: &Client) {
     give_up(client).await;
     assert!(
         shown(client, "add-missed").await,

@@ -96,6 +96,13 @@ async fn a_player_reviews_a_deck_with_the_keyboard_only() {
     wait_for_text(&client, "#verdict", "Right: QI").await;
     press(&client, "4").await;
     wait_for_text(&client, "#review-status", "IQ: Easy").await;
+    wait_for_text(&client, "#done", "Nothing more to review").await;
+    let focused = client.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("done"),
+        "with nothing left, the focus stays on the page"
+    );
     // U undoes the last grade: the card is back, never reviewed.
     press(&client, "u").await;
     wait_for_text(&client, "#review-status", "Undid the last grade of IQ").await;
@@ -104,4 +111,57 @@ async fn a_player_reviews_a_deck_with_the_keyboard_only() {
 
     assert_eq!(reviews_of(&client, &app, "IQ").await, 0);
     assert_eq!(reviews_of(&client, &app, "AEINRST").await, 1);
+}
+
+/// How many new cards the review queue has left today, as the page's player.
+async fn new_left(client: &Client) -> i64 {
+    let script = "const done = arguments[0]; fetch('/api/v1/review/queue?limit=0') \
+        .then(r => r.json()).then(q => done(q.new));";
+    client
+        .execute_async(script, vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_walls_missed_alphagrams_go_to_a_deck_and_are_reviewed_with_the_keyboard() {
+    let Some((app, _driver, client)) = registered(
+        "a_walls_missed_alphagrams_go_to_a_deck_and_are_reviewed_with_the_keyboard",
+        "missreviewer",
+    )
+    .await
+    else {
+        return;
+    };
+    client.set_window_size(1280, 900).await.unwrap();
+    crate::support::start_wall(&client, &app, "1-10", "10", "600").await;
+    crate::add_to_deck::add_missed_to_a_new_deck(&client).await;
+
+    client.goto(&app.url("/review")).await.unwrap();
+    wait_for_text(&client, "#counts", "10 new cards left today").await;
+    let front = client
+        .find(Locator::Id("front"))
+        .await
+        .unwrap()
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .expect("the front's letters");
+    for word in answers(&front) {
+        press(&client, &format!("{word}{ENTER}")).await;
+    }
+    press(&client, ENTER).await;
+    wait_for_text(&client, "#verdict", "Right:").await;
+    let focused = client.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("data-rating").await.unwrap().as_deref(),
+        Some("3"),
+        "every word typed proposes Good"
+    );
+    press(&client, ENTER).await;
+    wait_for_text(&client, "#review-status", &format!("{front}: Good")).await;
+    wait_for_text(&client, "#counts", "9 new cards left today").await;
+    assert_eq!(new_left(&client).await, 9);
 }
