@@ -366,7 +366,15 @@ async fn giving_up_while_guesses_race_loses_no_acknowledged_word() {
                 .get(app.url(&format!("/api/v1/walls/{id}")))
                 .json_body()
                 .await;
-            assert_eq!(wall["ended"], "gave_up", "{backend}");
+            // The give-up races the guesses: it ends the round unless every word got there
+            // first, and then the round is all solved. Either way no acknowledged word is lost.
+            let ended = wall["ended"].as_str().unwrap_or("");
+            assert!(
+                ended == "gave_up" || (ended == "all_solved" && acknowledged.len() == words.len()),
+                "{backend}: ended {ended} with {} of {} acknowledged",
+                acknowledged.len(),
+                words.len()
+            );
             let found: Vec<String> = wall["questions"]
                 .as_array()
                 .unwrap()
