@@ -270,6 +270,11 @@ fn upload_lines(bytes: &[u8]) -> Result<Vec<(usize, String)>, ServiceError> {
             entries.push((n + 1, entry.to_owned()));
         }
     }
+    if entries.is_empty() {
+        return Err(ServiceError::invalid(
+            "the file holds no words or alphagrams: one at the start of each line",
+        ));
+    }
     Ok(entries)
 }
 

@@ -254,7 +254,7 @@ pub fn rating_name(rating: Rating) -> &'static str {
 
 /// One review of a card.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReviewOut {
+pub struct HistoryReview {
     /// When, Unix ms.
     pub at: i64,
     /// 1 (again) to 4 (easy).
@@ -305,7 +305,7 @@ pub struct CardHistory {
     /// Whether the player's own fitted parameters are used (else the defaults).
     pub fitted_parameters: bool,
     /// Oldest first.
-    pub reviews: Vec<ReviewOut>,
+    pub reviews: Vec<HistoryReview>,
     /// Days since the last review now.
     pub days_since_review: Option<f64>,
     /// The forgetting curve from the last review.
@@ -387,7 +387,7 @@ pub async fn card_history(
         .iter()
         .map(|log| {
             let memory = log.after.memory;
-            ReviewOut {
+            HistoryReview {
                 at: log.time,
                 rating: log.rating.number(),
                 grade: rating_name(log.rating),

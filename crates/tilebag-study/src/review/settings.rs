@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A deck's settings, as the player sets them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeckSettings {
     /// The recall probability intervals aim for, 0.70 to 0.97.
     pub desired_retention: f32,
@@ -45,6 +45,8 @@ impl DeckSettings {
     pub const MIN_RETENTION: f32 = 0.70;
     /// The highest desired retention a deck may ask for.
     pub const MAX_RETENTION: f32 = 0.97;
+    /// The most new cards a day.
+    pub const MAX_NEW_PER_DAY: u32 = 100_000;
     /// The longest maximum interval, 100 years (FSRS's own limit on stability).
     pub const MAX_INTERVAL_DAYS: u32 = 36_500;
     /// The most steps in either list.
@@ -57,6 +59,9 @@ impl DeckSettings {
         let r = self.desired_retention;
         if !(Self::MIN_RETENTION..=Self::MAX_RETENTION).contains(&r) {
             return Err(SettingsError::Retention(r));
+        }
+        if self.new_per_day > Self::MAX_NEW_PER_DAY {
+            return Err(SettingsError::NewPerDay(self.new_per_day));
         }
         if !(1..=Self::MAX_INTERVAL_DAYS).contains(&self.maximum_interval_days) {
             return Err(SettingsError::MaximumInterval(self.maximum_interval_days));
@@ -85,6 +90,9 @@ pub enum SettingsError {
     /// Desired retention outside 0.70–0.97.
     #[error("desired retention must be from 0.70 to 0.97, not {0}")]
     Retention(f32),
+    /// More new cards a day than 100,000.
+    #[error("new cards per day must be from 0 to 100000, not {0}")]
+    NewPerDay(u32),
     /// Maximum interval outside 1–36,500 days.
     #[error("the maximum interval must be from 1 to 36500 days, not {0}")]
     MaximumInterval(u32),

@@ -2,14 +2,14 @@
 //! moving, suspending and deleting cards.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tilebag_store::{CardId, DeckId, StoredCard};
 use tilebag_study::cards::{Answer, Judgement, Prompt};
 use tilebag_study::review::{CardState, Rating, ReviewKind, ReviewLog};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::app::review;
@@ -24,10 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(turn))
         .routes(routes!(grade))
         .routes(routes!(forget))
-        .routes(routes!(move_cards))
-        .routes(routes!(suspend))
-        .routes(routes!(delete))
+        .routes(routes!(move_cards).layer(DefaultBodyLimit::max(IDS_LIMIT)))
+        .routes(routes!(suspend).layer(DefaultBodyLimit::max(IDS_LIMIT)))
+        .routes(routes!(delete).layer(DefaultBodyLimit::max(IDS_LIMIT)))
 }
+
+/// Largest body naming cards: 10,000 ids of up to 20 digits, with room to spare.
+const IDS_LIMIT: usize = 512 * 1024;
 
 /// A card, with its memory state; its review log when asked for one card.
 #[derive(Debug, Serialize, ToSchema)]

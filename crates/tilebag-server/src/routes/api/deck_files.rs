@@ -93,7 +93,7 @@ pub struct ExportParams {
 /// The deck as a file: CSV (card, kind, due, stability, difficulty, reviews) or a Zyzzyva
 /// cardbox of its alphagram or hooks cards.
 #[utoipa::path(get, path = "/api/v1/decks/{id}/export", operation_id = "export_deck", params(("id" = i64, Path), ExportParams), security(("session_cookie" = [])),
-    responses((status = 200, body = String, content_type = "text/csv"), (status = 400, description = "a bad format or kind"), (status = 401, description = "not logged in"),
+    responses((status = 200, description = "the deck as CSV, or as a Zyzzyva quiz database", content((String = "text/csv"), (Vec<u8> = "application/vnd.sqlite3"))), (status = 400, description = "a bad format or kind"), (status = 401, description = "not logged in"),
         (status = 404, description = "no such deck of yours")))]
 pub async fn export(
     State(state): State<AppState>,
@@ -104,11 +104,8 @@ pub async fn export(
     let user = player.account()?;
     let (content_type, filename, body) = match params.format.as_deref().unwrap_or("csv") {
         "csv" => {
-            if params.kind.is_some() {
-                return Err(AppError::bad_request(
-                    "kind: a CSV export holds every card; kind chooses the cards of a cardbox",
-                ));
-            }
+            // A CSV export holds every card; a kind named must still be one a cardbox holds.
+            cardbox_kind(params.kind.as_deref())?;
             let (filename, text) = cardbox::export_csv(&state.app, user, DeckId(id)).await?;
             ("text/csv; charset=utf-8", filename, text.into_bytes())
         }

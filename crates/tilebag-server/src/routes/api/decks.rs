@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(decks, create))
         .routes(routes!(show, change, delete))
-        .routes(routes!(cards, add))
+        .routes(routes!(cards, add).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .routes(routes!(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
 }
 
@@ -32,29 +32,46 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// field may be left out for its default.
 #[derive(Debug, ToSchema)]
 #[schema(as = DeckSettings)]
+#[serde(default, deny_unknown_fields)]
 #[allow(dead_code, reason = "describes `DeckSettings` in the API document")]
 pub struct SettingsSchema {
     /// The recall probability intervals aim for, 0.70 to 0.97 [default: 0.90].
     #[schema(minimum = 0.7, maximum = 0.97)]
-    desired_retention: Option<f32>,
+    desired_retention: f32,
     /// New cards introduced per day [default: 20].
     #[schema(minimum = 0, maximum = 100_000)]
-    new_per_day: Option<u32>,
+    new_per_day: u32,
     /// The longest interval in days, 1 to 36,500 [default: 1,825, five years].
     #[schema(minimum = 1, maximum = 36_500)]
-    maximum_interval_days: Option<u32>,
+    maximum_interval_days: u32,
     /// Learning steps in seconds, each 1 to 86,400, at most 10 [default: 60, 600].
     #[schema(max_items = 10)]
-    learning_steps_secs: Option<Vec<u32>>,
+    learning_steps_secs: Vec<u32>,
     /// Relearning steps in seconds, each 1 to 86,400, at most 10 [default: 600].
     #[schema(max_items = 10)]
-    relearning_steps_secs: Option<Vec<u32>>,
+    relearning_steps_secs: Vec<u32>,
     /// Lapses at which a card becomes a leech; 0 never [default: 8].
-    leech_threshold: Option<u32>,
+    leech_threshold: u32,
     /// Suspend a card when it becomes a leech [default: false].
-    suspend_leeches: Option<bool>,
+    suspend_leeches: bool,
     /// Spread intervals a little so cards learned together come apart [default: true].
-    fuzz: Option<bool>,
+    fuzz: bool,
+}
+
+impl Default for SettingsSchema {
+    fn default() -> SettingsSchema {
+        let d = DeckSettings::default();
+        SettingsSchema {
+            desired_retention: d.desired_retention,
+            new_per_day: d.new_per_day,
+            maximum_interval_days: d.maximum_interval_days,
+            learning_steps_secs: d.learning_steps_secs,
+            relearning_steps_secs: d.relearning_steps_secs,
+            leech_threshold: d.leech_threshold,
+            suspend_leeches: d.suspend_leeches,
+            fuzz: d.fuzz,
+        }
+    }
 }
 
 /// A deck.
@@ -107,7 +124,7 @@ pub struct NewDeck {
     /// Lexicon [default: the bundled one].
     lexicon: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Option<SettingsSchema>)]
+    #[schema(value_type = SettingsSchema)]
     settings: DeckSettings,
 }
 
