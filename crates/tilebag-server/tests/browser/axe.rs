@@ -224,7 +224,7 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
     support::click(client, find::SAVE_LIST).await;
     wait_for_text(client, "main", "Saved as").await;
     let during = start_wall(app, client).await;
-    let deck = make_deck(app, client).await;
+    let deck = support::make_deck(app, client, "Axe deck").await;
     let card = reviewed_card(app).await;
 
     let mut stops = vec![
@@ -281,29 +281,6 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
         ready: ("main", PLAYER),
     });
     stops
-}
-
-/// Makes a deck of two cards on the decks pages; returns the deck's path.
-async fn make_deck(app: &crate::common::TestApp, client: &Client) -> String {
-    client.goto(&app.url("/decks")).await.unwrap();
-    client
-        .find(Locator::Css("#new-deck input[name=name]"))
-        .await
-        .unwrap()
-        .send_keys("Axe deck\u{E007}")
-        .await
-        .unwrap();
-    wait_for_text(client, "main h1", "Axe deck").await;
-    client
-        .find(Locator::Css("#add-cards textarea"))
-        .await
-        .unwrap()
-        .send_keys("AEINRST QI")
-        .await
-        .unwrap();
-    support::click_css(client, "#add-cards button[type=submit]").await;
-    wait_for_text(client, "#add-result", "Added 2 cards").await;
-    client.current_url().await.unwrap().path().to_owned()
 }
 
 /// A deck with one card reviewed on each of the last three days, for the statistics and

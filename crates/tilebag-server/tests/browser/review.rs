@@ -4,18 +4,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{answers, click_css, look, registered, text, wait_for_text};
-
-/// Presses keys on whatever has the focus, as a player at the keyboard does.
-async fn press(client: &Client, keys: &str) {
-    client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
-}
+use crate::support::{answers, look, press, registered, text, wait_for_text};
 
 const ENTER: &str = "\u{E007}";
 
@@ -50,24 +39,7 @@ async fn a_player_reviews_a_deck_with_the_keyboard_only() {
     else {
         return;
     };
-    client.goto(&app.url("/decks")).await.unwrap();
-    client
-        .find(Locator::Css("#new-deck input[name=name]"))
-        .await
-        .unwrap()
-        .send_keys(&format!("Keyboard{ENTER}"))
-        .await
-        .unwrap();
-    wait_for_text(&client, "main h1", "Keyboard").await;
-    client
-        .find(Locator::Css("#add-cards textarea"))
-        .await
-        .unwrap()
-        .send_keys("AEINRST QI")
-        .await
-        .unwrap();
-    click_css(&client, "#add-cards button[type=submit]").await;
-    wait_for_text(&client, "#add-result", "Added 2 cards").await;
+    crate::support::make_deck(&app, &client, "Keyboard").await;
     look(&client, "deck").await;
 
     client.goto(&app.url("/review")).await.unwrap();

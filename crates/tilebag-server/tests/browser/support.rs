@@ -280,6 +280,40 @@ pub async fn register(client: &Client, app: &common::TestApp, username: &str) {
     wait_for_text(client, "header nav", username).await;
 }
 
+/// Types keys into whatever has the focus, as a player at the keyboard does.
+pub async fn press(client: &Client, keys: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Makes a deck named `name` of two cards, AEINRST and QI, on the decks pages; returns the deck's path.
+pub async fn make_deck(app: &common::TestApp, client: &Client, name: &str) -> String {
+    client.goto(&app.url("/decks")).await.unwrap();
+    client
+        .find(Locator::Css("#new-deck input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{name}\u{E007}"))
+        .await
+        .unwrap();
+    wait_for_text(client, "main h1", name).await;
+    client
+        .find(Locator::Css("#add-cards textarea"))
+        .await
+        .unwrap()
+        .send_keys("AEINRST QI")
+        .await
+        .unwrap();
+    click_css(client, "#add-cards button[type=submit]").await;
+    wait_for_text(client, "#add-result", "Added 2 cards").await;
+    client.current_url().await.unwrap().path().to_owned()
+}
+
 /// A free port on 127.0.0.1, for a ChromeDriver.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 use crate::support::{
-    answers, click, give_up, guess, registered, shown, start_wall, text, type_into, wait_for_text,
+    answers, click, give_up, guess, press, registered, shown, start_wall, text, type_into,
+    wait_for_text,
 };
 
 async fn new_wall(client: &Client, app: &TestApp, probability: &str, per_round: &str) {
@@ -272,17 +273,6 @@ async fn the_last_ten_seconds_are_flagged() {
     );
     wait_for_text(&client, "#alert", "10 seconds left").await;
     client.close().await.unwrap();
-}
-
-/// Types keys into whatever has the focus.
-async fn press(client: &Client, keys: &str) {
-    client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
 }
 
 async fn active_id(client: &Client) -> String {
