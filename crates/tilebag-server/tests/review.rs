@@ -367,6 +367,23 @@ async fn fitting_parameters_needs_enough_reviews_and_says_how_many() {
     }
 }
 
+/// A deck of 120 four-letter alphagram cards, all of them new a day.
+async fn deck_of_fours(player: &Player<'_>) -> i64 {
+    let deck = new_deck(player, "Many", json!({ "new_per_day": 1000 })).await;
+    let lexicon = tilebag_bundled::scowl80();
+    let words: Vec<String> = lexicon
+        .alphagrams_of_length(4)
+        .take(120)
+        .map(|id| {
+            lexicon
+                .alphagram(tilebag_lexicon::AlphagramId(id))
+                .letters()
+        })
+        .collect();
+    add(player, deck, json!({ "kind": "alphagram", "words": words })).await;
+    deck
+}
+
 /// Reviews every due card of the player's deck once a day for `days` days through the store,
 /// as reviewing on the page would (graded Good, with every seventh review forgotten).
 async fn review_daily(
@@ -424,18 +441,7 @@ async fn the_daily_job_refits_a_players_parameters_once_they_have_enough_reviews
     ) {
         let app = spawn_app(backend).await;
         let iva = Player::register(&app, "iva").await;
-        let deck = new_deck(&iva, "Many", json!({ "new_per_day": 1000 })).await;
-        let words: Vec<String> = tilebag_bundled::scowl80()
-            .alphagrams_of_length(4)
-            .take(120)
-            .map(|id| {
-                let lexicon = tilebag_bundled::scowl80();
-                lexicon
-                    .alphagram(tilebag_lexicon::AlphagramId(id))
-                    .letters()
-            })
-            .collect();
-        add(&iva, deck, json!({ "kind": "alphagram", "words": words })).await;
+        let deck = deck_of_fours(&iva).await;
         let user = app.store.user_by_name("iva").await.unwrap().id;
         let job = |app: &common::TestApp| {
             let app = app.state.app.clone();
@@ -466,5 +472,124 @@ async fn the_daily_job_refits_a_players_parameters_once_they_have_enough_reviews
         assert_eq!(job(&app).await.fitted, 0, "refitted only weekly");
         app.clock.advance(8 * DAY);
         assert_eq!(job(&app).await.fitted, 1, "a week later, again");
+    }
+}
+
+/// Posts a page's form as the player's browser does, with its CSRF field.
+async fn post_form(player: &Player<'_>, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = vec![("csrf", player.csrf.as_str())];
+    form.extend_from_slice(fields);
+    player
+        .client
+        .post(player.app.url(path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn page(player: &Player<'_>, path: &str) -> String {
+    let response = player
+        .client
+        .get(player.app.url(path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn the_stats_page_fits_parameters_on_request_and_shows_them_against_the_defaults() {
+    for backend in
+        backends("the_stats_page_fits_parameters_on_request_and_shows_them_against_the_defaults")
+    {
+        let app = spawn_app(backend).await;
+        let iva = Player::register(&app, "iva").await;
+        let deck = deck_of_fours(&iva).await;
+        let user = app.store.user_by_name("iva").await.unwrap().id;
+        let deck_field = deck.to_string();
+        let stats = format!("/review/stats?deck={deck}");
+        assert!(page(&iva, &stats).await.contains("Optimize my parameters"));
+
+        let few = review_daily(&app, user, deck, 2).await;
+        let refused = post_form(&iva, "/review/parameters", &[("deck", &deck_field)]).await;
+        assert_eq!(refused.status(), 409, "{backend}");
+        let shown = refused.text().await.unwrap();
+        assert!(
+            shown.contains(&format!("at least 400 reviews; there are {few} so far")),
+            "{backend}: {shown}"
+        );
+        assert!(shown.contains("scheduled with FSRS-6’s default parameters"));
+
+        let many = few + review_daily(&app, user, deck, 40).await;
+        // Forty days on, the session has run out.
+        let iva = Player::log_in(&app, "iva").await;
+        let fitted = post_form(&iva, "/review/parameters", &[("deck", &deck_field)]).await;
+        assert_eq!(fitted.status(), 303, "{backend}");
+        assert_eq!(location(&fitted), format!("{stats}#parameters"));
+        let parameters = iva.get("/api/v1/review/parameters").await;
+        assert_eq!(parameters["fitted"], true, "{parameters}");
+        assert_eq!(parameters["reviews"], many);
+        let shown = page(&iva, &stats).await;
+        assert!(
+            shown.contains(&format!("Fitted to your {many} reviews")),
+            "{shown}"
+        );
+        let log_loss = parameters["fitted_figures"]["log_loss"].as_f64().unwrap();
+        assert!(
+            shown.contains(&format!("<td id=\"fitted-log-loss\">{log_loss:.4}</td>")),
+            "{backend}: {log_loss} in {shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_card_marked_forgotten_on_its_page_relearns_now_and_a_stale_page_changes_nothing() {
+    for backend in backends(
+        "a_card_marked_forgotten_on_its_page_relearns_now_and_a_stale_page_changes_nothing",
+    ) {
+        let app = spawn_app(backend).await;
+        let kim = Player::register(&app, "kim").await;
+        let deck = new_deck(&kim, "Sevens", json!({ "fuzz": false })).await;
+        add(
+            &kim,
+            deck,
+            json!({ "kind": "alphagram", "words": ["AEINRST"] }),
+        )
+        .await;
+        let new = queue(&kim, deck).await["cards"][0].clone();
+        let address = format!("/review/cards/{}", new["id"]);
+        assert!(
+            !page(&kim, &address).await.contains("Mark forgotten"),
+            "{backend}: a new card has nothing to forget"
+        );
+        let learned = graded(&kim, &new, 4).await;
+        assert_eq!(learned["state"], "review", "{learned}");
+        assert!(page(&kim, &address).await.contains("Mark forgotten"));
+
+        let version = learned["version"].to_string();
+        let forgotten =
+            post_form(&kim, &format!("{address}/forget"), &[("version", &version)]).await;
+        assert_eq!(forgotten.status(), 303, "{backend}");
+        assert_eq!(location(&forgotten), address);
+        let card = kim.get(&format!("/api/v1/cards/{}", new["id"])).await;
+        assert_eq!(card["state"], "relearning", "{card}");
+        assert_eq!(card["lapses"], 1);
+        assert!(card["due"].as_i64().unwrap() <= app.clock.now_ms() + 10 * 60_000);
+        assert_eq!(card["reviews"].as_array().unwrap().len(), 2);
+
+        let stale = post_form(&kim, &format!("{address}/forget"), &[("version", &version)]).await;
+        assert_eq!(stale.status(), 409, "{backend}");
+        let again = kim.get(&format!("/api/v1/cards/{}", new["id"])).await;
+        assert_eq!(again["reviews"].as_array().unwrap().len(), 2, "{again}");
+        assert_eq!(
+            (again["version"].clone(), again["lapses"].clone()),
+            (card["version"].clone(), card["lapses"].clone())
+        );
     }
 }

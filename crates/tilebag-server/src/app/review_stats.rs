@@ -282,6 +282,8 @@ pub struct HistoryReview {
 pub struct CardHistory {
     /// Its id.
     pub id: i64,
+    /// Its version, which a review or `forget` of it names.
+    pub version: i64,
     /// The alphagram or word it asks about.
     pub front: String,
     /// `alphagram`, `hooks` or `word_or_phony`.
@@ -404,6 +406,7 @@ pub async fn card_history(
     let schedule = &card.schedule;
     Ok(CardHistory {
         id: card.id.0,
+        version: card.version,
         front: card.front.clone(),
         kind: card.kind.as_str(),
         deck: deck_ref(&deck),

@@ -4,11 +4,12 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{answers, look, press, registered, text, wait_for_text};
+use crate::support::{answers, click_css, look, press, registered, text, wait_for_text};
 
 const ENTER: &str = "\u{E007}";
 
-async fn reviews_of(client: &Client, app: &crate::common::TestApp, front: &str) -> usize {
+/// The card named `front` of the player's first deck, as the API gives it.
+async fn card_of(client: &Client, app: &crate::common::TestApp, front: &str) -> serde_json::Value {
     client.goto(&app.url("/api/v1/decks")).await.unwrap();
     let decks: serde_json::Value =
         serde_json::from_str(&text(client, "body").await).expect("decks JSON");
@@ -19,13 +20,17 @@ async fn reviews_of(client: &Client, app: &crate::common::TestApp, front: &str) 
         .unwrap();
     let cards: serde_json::Value =
         serde_json::from_str(&text(client, "body").await).expect("cards JSON");
-    let card = cards
+    cards
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["front"] == front)
         .expect("the card")
-        .clone();
+        .clone()
+}
+
+async fn reviews_of(client: &Client, app: &crate::common::TestApp, front: &str) -> usize {
+    let card = card_of(client, app, front).await;
     card["reps"].as_u64().unwrap().try_into().unwrap()
 }
 
@@ -136,4 +141,51 @@ async fn a_walls_missed_alphagrams_go_to_a_deck_and_are_reviewed_with_the_keyboa
     wait_for_text(&client, "#review-status", &format!("{front}: Good")).await;
     wait_for_text(&client, "#counts", "9 new cards left today").await;
     assert_eq!(new_left(&client).await, 9);
+}
+
+#[tokio::test]
+async fn a_card_is_marked_forgotten_on_its_page_and_parameters_are_asked_for_on_the_stats_page() {
+    let Some((app, _driver, client)) = registered(
+        "a_card_is_marked_forgotten_on_its_page_and_parameters_are_asked_for_on_the_stats_page",
+        "tournamentgoer",
+    )
+    .await
+    else {
+        return;
+    };
+    crate::support::make_deck(&app, &client, "Tournament").await;
+    client.goto(&app.url("/review")).await.unwrap();
+    wait_for_text(&client, "#question", "words do these letters make").await;
+    // Turned without typing, then graded Easy: the card goes into review.
+    press(&client, ENTER).await;
+    wait_for_text(&client, "#back", "Easy").await;
+    press(&client, "4").await;
+    wait_for_text(&client, "#review-status", "AEINRST: Easy").await;
+
+    let card = card_of(&client, &app, "AEINRST").await;
+    assert_eq!(card["state"], "review", "{card}");
+    client
+        .goto(&app.url(&format!("/review/cards/{}", card["id"])))
+        .await
+        .unwrap();
+    wait_for_text(&client, ".stat-cards", "review").await;
+    look(&client, "card-before-forget").await;
+    click_css(&client, "form[action$='/forget'] button").await;
+    wait_for_text(&client, ".stat-cards", "relearning").await;
+    look(&client, "card-forgotten").await;
+    let card = card_of(&client, &app, "AEINRST").await;
+    assert_eq!(
+        (card["state"].as_str(), card["lapses"].as_u64()),
+        (Some("relearning"), Some(1))
+    );
+
+    client.goto(&app.url("/review/stats")).await.unwrap();
+    click_css(&client, "#parameters button[type=submit]").await;
+    wait_for_text(
+        &client,
+        "#fit-error",
+        "at least 400 reviews; there are 2 so far",
+    )
+    .await;
+    look(&client, "stats-fit-refused").await;
 }

@@ -129,6 +129,19 @@ impl<'a> Player<'a> {
         Player { app, client, csrf }
     }
 
+    /// The player `username` logged in again through the API, in a new browser (as after
+    /// their session ran out).
+    pub async fn log_in(app: &'a TestApp, username: &str) -> Player<'a> {
+        let client = app.client();
+        let body: serde_json::Value = client
+            .post(app.url("/api/v1/account/login"))
+            .json(&serde_json::json!({ "username": username, "password": "correct horse battery" }))
+            .json_body()
+            .await;
+        let csrf = body["csrf_token"].as_str().expect("csrf token").to_owned();
+        Player { app, client, csrf }
+    }
+
     /// POSTs `body` as JSON with the CSRF token; the answer's JSON.
     pub async fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
         self.client

@@ -5,12 +5,14 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate};
-use tilebag_store::{CardId, DeckId, UserId};
+use tilebag_store::{CardId, DeckId, User};
+use tilebag_study::review::MIN_REVIEWS_TO_FIT;
 
-use super::{Page, PageError, Path, render};
+use super::{Form, Page, PageError, Path, render};
+use crate::app::review;
 use crate::app::review_stats::{self, CardHistory, LeaderboardOut, StatsOut};
 use crate::auth::MaybeUser;
 use crate::charts::{self, Series};
@@ -23,7 +25,9 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/review/stats", get(stats))
+        .route("/review/parameters", post(optimize))
         .route("/review/cards/{id}", get(card))
+        .route("/review/cards/{id}/forget", post(forget))
         .route("/review/leaderboard", get(leaderboard))
 }
 
@@ -48,10 +52,10 @@ pub const GRADES: [Series; 4] = [
 ];
 
 /// The logged-in player, or the page asking them to log in.
-fn player(who: &MaybeUser) -> Result<UserId, PageError> {
+fn player(who: &MaybeUser) -> Result<&User, PageError> {
     who.0
         .as_ref()
-        .map(|(_, user)| user.id)
+        .map(|(_, user)| user)
         .ok_or_else(|| PageError(AppError::unauthorized()))
 }
 
@@ -77,6 +81,22 @@ struct StatsPage {
     grades: [Series; 4],
     true_retention: Option<String>,
     desired: Option<String>,
+    parameters: Option<FitView>,
+    min_reviews: usize,
+    /// Why the last request to fit failed.
+    fit_error: Option<String>,
+}
+
+/// The player's fitted parameters as the stats page shows them.
+struct FitView {
+    reviews: usize,
+    fitted_on: String,
+    fitted_log_loss: String,
+    fitted_rmse: String,
+    default_log_loss: String,
+    default_rmse: String,
+    /// Whether cards are scheduled with them (they predict no worse than the defaults).
+    in_use: bool,
 }
 
 async fn stats(
@@ -84,9 +104,62 @@ async fn stats(
     who: MaybeUser,
     AppQuery(params): AppQuery<StatsParams>,
 ) -> Result<Response, PageError> {
+    stats_page(&state, &who, params.deck, None).await
+}
+
+/// The form that fits parameters: the deck whose stats it was sent from.
+#[derive(Debug, serde::Deserialize)]
+struct OptimizeForm {
+    deck: Option<i64>,
+}
+
+/// `POST /review/parameters`: fits the player's parameters, then shows them on the stats
+/// page; a fit that cannot be made is shown there with its reason.
+async fn optimize(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Form(form): Form<OptimizeForm>,
+) -> Result<Response, PageError> {
     let user = player(&who)?;
+    match review::optimize(&state.app, user.id).await {
+        Ok(_) => Ok(Redirect::to(&stats_address(form.deck, "parameters")).into_response()),
+        Err(error) => stats_page(&state, &who, form.deck, Some(AppError::from(error))).await,
+    }
+}
+
+/// The stats page's address for one deck or all, at one of its sections.
+fn stats_address(deck: Option<i64>, section: &str) -> String {
+    match deck {
+        Some(deck) => format!("/review/stats?deck={deck}#{section}"),
+        None => format!("/review/stats#{section}"),
+    }
+}
+
+async fn stats_page(
+    state: &AppState,
+    who: &MaybeUser,
+    deck: Option<i64>,
+    fit_error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let user = player(who)?;
     let now = state.app.clock.now();
-    let stats = review_stats::stats(&state.app, user, params.deck.map(DeckId), now).await?;
+    let stats = review_stats::stats(&state.app, user.id, deck.map(DeckId), now).await?;
+    let zone = state.app.rules.challenge_zone;
+    let parameters = review::parameters(&state.app, user).await?.map(|stored| {
+        let fit = stored.fit;
+        FitView {
+            reviews: fit.reviews,
+            fitted_on: DateTime::from_timestamp(stored.fitted_at, 0)
+                .map_or_else(String::new, |t| {
+                    t.with_timezone(&zone).format("%Y-%m-%d").to_string()
+                }),
+            fitted_log_loss: format!("{:.4}", fit.fitted.log_loss),
+            fitted_rmse: format!("{:.4}", fit.fitted.rmse),
+            default_log_loss: format!("{:.4}", fit.default.log_loss),
+            default_rmse: format!("{:.4}", fit.default.rmse),
+            in_use: fit.fitted.log_loss <= fit.default.log_loss,
+        }
+    });
     let forecast_labels: Vec<String> = stats.forecast.iter().map(|d| short_date(&d.date)).collect();
     let due: Vec<i64> = stats.forecast.iter().map(|d| d.due).collect();
     let review_labels: Vec<String> = stats.reviews.iter().map(|d| short_date(&d.date)).collect();
@@ -95,8 +168,9 @@ async fn stats(
         .deck
         .as_ref()
         .map_or_else(|| "all decks".to_owned(), |d| format!("“{}”", d.name));
+    let status = fit_error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = StatsPage {
-        page: Page::new("Review statistics", &who),
+        page: Page::new("Review statistics", who),
         selected: stats.deck.as_ref().map_or(0, |d| d.id),
         forecast_chart: charts::bars(
             &format!("Cards due in the next 30 days, {scope}"),
@@ -114,8 +188,11 @@ async fn stats(
         true_retention: stats.retention.true_retention.map(percent),
         desired: stats.retention.desired.map(percent),
         stats,
+        parameters,
+        min_reviews: MIN_REVIEWS_TO_FIT,
+        fit_error: fit_error.map(|e| e.message),
     };
-    Ok(render(StatusCode::OK, &page))
+    Ok(render(status, &page))
 }
 
 /// One review, as the history table shows it.
@@ -153,7 +230,7 @@ async fn card(
 ) -> Result<Response, PageError> {
     let user = player(&who)?;
     let app = &state.app;
-    let card = review_stats::card_history(app, user, CardId(id), app.clock.now_ms()).await?;
+    let card = review_stats::card_history(app, user.id, CardId(id), app.clock.now_ms()).await?;
     let zone = app.rules.challenge_zone;
     let time = |ms: i64| {
         DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| {
@@ -205,6 +282,25 @@ async fn card(
         card,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The form that marks a card forgotten: the version of the card the player saw.
+#[derive(Debug, serde::Deserialize)]
+struct ForgetForm {
+    version: i64,
+}
+
+/// `POST /review/cards/{id}/forget`: marks the card forgotten now (a miss away from
+/// reviews, such as at a tournament), then shows the card again.
+async fn forget(
+    State(state): State<AppState>,
+    who: MaybeUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ForgetForm>,
+) -> Result<Response, PageError> {
+    let user = player(&who)?;
+    review::forget(&state.app, user, CardId(id), form.version).await?;
+    Ok(Redirect::to(&format!("/review/cards/{id}")).into_response())
 }
 
 #[derive(Template)]
