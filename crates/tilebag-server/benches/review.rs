@@ -6,6 +6,9 @@
 //! grades it (`POST /api/v1/cards/ID/review`). Prints the latency of each call apart, the
 //! reviews answered a second and the process's memory.
 //!
+//! One more reviewer (`BIG_DECK=100000` cards by default, 0 for none) reviews a deck of that
+//! many alphagrams at the same pace; its calls are reported apart.
+//!
 //! The deck's single learning step is one second, so a card graded Again or Hard is due
 //! again almost at once and the queue never runs dry; a card graded Good graduates, and
 //! the run counts queues found empty (there should be none).
@@ -61,6 +64,47 @@ async fn json_of(response: reqwest::Response, what: &str) -> Value {
 }
 
 async fn set_up(client: &reqwest::Client, base: &str, n: usize) -> (Reviewer, u64) {
+    let search = json!({ "length": "7", "probability": "1-100" });
+    set_up_with(
+        client,
+        base,
+        n,
+        &[json!({ "kind": "alphagram", "search": search })],
+    )
+    .await
+}
+
+/// A reviewer whose deck holds the first `size` alphagrams of six to nine letters, added
+/// 10,000 at a time (the most one call takes).
+async fn set_up_big(
+    client: &reqwest::Client,
+    base: &str,
+    n: usize,
+    size: usize,
+) -> (Reviewer, u64) {
+    let lexicon = tilebag_bundled::scowl80();
+    let fronts: Vec<String> = (6..=9)
+        .flat_map(|length| lexicon.alphagrams_of_length(length))
+        .take(size)
+        .map(|id| {
+            lexicon
+                .alphagram(tilebag_lexicon::AlphagramId(id))
+                .letters()
+        })
+        .collect();
+    let additions: Vec<Value> = fronts
+        .chunks(10_000)
+        .map(|chunk| json!({ "kind": "alphagram", "words": chunk }))
+        .collect();
+    set_up_with(client, base, n, &additions).await
+}
+
+async fn set_up_with(
+    client: &reqwest::Client,
+    base: &str,
+    n: usize,
+    additions: &[Value],
+) -> (Reviewer, u64) {
     let response = post(
         client,
         format!("{base}/api/v1/account/register"),
@@ -83,12 +127,13 @@ async fn set_up(client: &reqwest::Client, base: &str, n: usize) -> (Reviewer, u6
     .await["id"]
         .as_i64()
         .expect("deck id");
-    let search = json!({ "length": "7", "probability": "1-100" });
-    let cards = json!({ "kind": "alphagram", "search": search });
     let url = format!("{base}/api/v1/decks/{deck}/cards");
-    let added = json_of(post(client, url, who, &cards).await, "cards").await["added"]
-        .as_u64()
-        .expect("added");
+    let mut added = 0;
+    for cards in additions {
+        added += json_of(post(client, url.clone(), who, cards).await, "cards").await["added"]
+            .as_u64()
+            .expect("added");
+    }
     (Reviewer { cookie, csrf, deck }, added)
 }
 
@@ -163,9 +208,18 @@ async fn main() {
         players.push(reviewer);
         cards += added;
     }
+    let big_size = env("BIG_DECK", 100_000);
+    let big = if big_size == 0 {
+        None
+    } else {
+        let (reviewer, added) = set_up_big(&client, &base, reviewers, big_size).await;
+        cards += added;
+        Some((reviewer, added))
+    };
     print_machine();
     println!(
-        "{reviewers} players registered, each with a deck ({cards} cards in all), in {:.1?}; server RSS {rss_before} KiB before, {} KiB after",
+        "{reviewers} players registered, each with a deck, and one with {} cards ({cards} cards in all), in {:.1?}; server RSS {rss_before} KiB before, {} KiB after",
+        big.as_ref().map_or(0, |(_, added)| *added),
         started.elapsed(),
         rss_kib()
     );
@@ -189,6 +243,17 @@ async fn main() {
             tokio::spawn(run)
         })
         .collect();
+    let big = big.map(|(reviewer, added)| {
+        let run = review(
+            client.clone(),
+            base.clone(),
+            reviewer,
+            Duration::ZERO,
+            interval,
+            deadline,
+        );
+        (tokio::spawn(run), added)
+    });
     let mut all = Tally::default();
     for task in tasks {
         let tally = task.await.expect("reviewer");
@@ -223,6 +288,13 @@ async fn main() {
             .map(|f| format!(" (first: {f})"))
             .unwrap_or_default()
     );
+    if let Some((task, added)) = big {
+        let mut tally = task.await.expect("big reviewer");
+        println!("  the {added}-card deck:");
+        println!("    POST review: {}", spread(&mut tally.review));
+        println!("    GET queue:   {}", spread(&mut tally.queue));
+        println!("    failed calls: {}", tally.failed.len());
+    }
     println!("server RSS after the run: {} KiB", rss_kib());
     print_server_histogram(&base, "/review").await;
 }

@@ -424,7 +424,7 @@ async fn review_daily(
                 .review(number, &card.schedule, rating, now, 3000)
                 .unwrap();
             app.store
-                .record_review(user, card.id, card.version, reviewed.log)
+                .record_review(user, &card, card.version, reviewed.log)
                 .await
                 .unwrap();
             reviews += 1;

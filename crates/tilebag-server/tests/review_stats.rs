@@ -67,7 +67,7 @@ async fn review(app: &TestApp, user: UserId, deck: DeckId, front: &str, rating: 
         .review(number, &card.schedule, rating, app.clock.now_ms(), 2000)
         .unwrap();
     app.store
-        .record_review(user, card.id, card.version, reviewed.log)
+        .record_review(user, &card, card.version, reviewed.log)
         .await
         .unwrap();
 }

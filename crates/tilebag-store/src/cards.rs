@@ -246,7 +246,8 @@ impl Store {
                             continue;
                         }
                         stored.schedule.suspended = suspended;
-                        if write_schedule(conn, stored.id, stored.version, &stored.schedule).await?
+                        if write_schedule(conn, user, stored.id, stored.version, &stored.schedule)
+                            .await?
                         {
                             changed += 1;
                         }
@@ -283,15 +284,18 @@ impl Store {
 
 /// Stores a card's schedule with the columns that copy it and raises its version, if the
 /// card is still at version `expected` (compare-and-set); returns whether it was.
+/// Stores a new schedule of the player's card if it is still at version `expected`, raising
+/// its version; whether it was.
 pub(crate) async fn write_schedule(
     conn: &mut sqlx::AnyConnection,
+    user: UserId,
     id: CardId,
     expected: i64,
     schedule: &Schedule,
 ) -> Result<bool, DeckError> {
     let done = sqlx::query(
         "UPDATE cards SET schedule = $1, due = $2, state = $3, suspended = $4, version = version + 1 \
-         WHERE id = $5 AND version = $6",
+         WHERE id = $5 AND version = $6 AND user_id = $7",
     )
     .bind(write(schedule)?)
     .bind(schedule.due)
@@ -299,6 +303,7 @@ pub(crate) async fn write_schedule(
     .bind(i64::from(schedule.suspended))
     .bind(id.0)
     .bind(expected)
+    .bind(user.0)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -341,7 +346,9 @@ impl Store {
                         .bind(user.0)
                         .fetch_optional(&mut *conn)
                         .await?;
-                    if owned.is_some() && write_schedule(conn, *id, *version, schedule).await? {
+                    if owned.is_some()
+                        && write_schedule(conn, user, *id, *version, schedule).await?
+                    {
                         changed += 1;
                     }
                 }

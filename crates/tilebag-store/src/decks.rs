@@ -42,6 +42,17 @@ pub struct StoredDeck {
     pub cards: i64,
 }
 
+/// What reviewing needs of a deck: its lexicon and settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeckHead {
+    /// Its id.
+    pub id: DeckId,
+    /// The lexicon its cards come from.
+    pub lexicon: String,
+    /// Its scheduling settings.
+    pub settings: DeckSettings,
+}
+
 /// A card as stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredCard {
@@ -209,6 +220,36 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(deck).collect()
+    }
+
+    /// The lexicon and settings of one of a player's decks or all of them, by id, without
+    /// counting their cards: what reviewing needs. A deck not the player's is left out.
+    pub async fn deck_heads(
+        &self,
+        user: UserId,
+        deck: Option<DeckId>,
+    ) -> Result<Vec<DeckHead>, DeckError> {
+        let rows = sqlx::query(
+            "SELECT id, lexicon, settings FROM decks \
+             WHERE user_id = $1 AND ($2 IS NULL OR id = $2) ORDER BY id",
+        )
+        .bind(user.0)
+        .bind(deck.map(|d| d.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                Ok(DeckHead {
+                    id: DeckId(id),
+                    lexicon: row.try_get("lexicon")?,
+                    settings: read(
+                        &row.try_get::<String, _>("settings")?,
+                        &format!("deck {id}"),
+                    )?,
+                })
+            })
+            .collect()
     }
 
     /// One of a player's decks (anyone else's is [`StoreError::NotFound`]).

@@ -26,13 +26,13 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewSession, Session, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
-pub use decks::{Added, CardId, DeckError, DeckId, StoredCard, StoredDeck};
+pub use decks::{Added, CardId, DeckError, DeckHead, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
 pub use review_stats::{
     CardCounts, LeaderboardRow, MAX_STATS_DAYS, Retention, ReviewStats, StatsDays,
 };
-pub use reviews::{DueQueue, Recorded, Scope, StoredFit, Undone};
+pub use reviews::{DueQueue, Recorded, ReviewTarget, Scope, StoredFit, Undone};
 pub use tilebag_study::review::CardKind;
 pub use walls::{
     Attempt, Decision, EntryUpdate, ListUpdate, NewWall, Owner, Place, RoundUpdate, StoredWall,

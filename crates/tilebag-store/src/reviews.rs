@@ -5,7 +5,10 @@
 //! deletion of the entry it undoes.
 
 use sqlx::Row;
-use tilebag_study::review::{self, Evaluation, Fit, ModelVersion, Parameters, ReviewLog};
+use sqlx::any::AnyRow;
+use tilebag_study::review::{
+    self, DeckSettings, Evaluation, Fit, ModelVersion, Parameters, ReviewLog,
+};
 
 use crate::cards::{CARD_COLUMNS, card, write_schedule};
 use crate::decks::{lock, read, state_text, write};
@@ -49,6 +52,19 @@ pub struct Undone {
     pub card: StoredCard,
     /// The log entry that was deleted.
     pub log: ReviewLog,
+}
+
+/// A card with what grading it needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewTarget {
+    /// The card.
+    pub card: StoredCard,
+    /// Its deck's lexicon.
+    pub lexicon: String,
+    /// Its deck's settings.
+    pub settings: DeckSettings,
+    /// The player's fitted parameters, if any.
+    pub fit: Option<StoredFit>,
 }
 
 /// Parameters fitted to a player, as stored.
@@ -179,52 +195,58 @@ impl Store {
         Ok(query.fetch_one(&self.pool).await?.try_get(0)?)
     }
 
-    /// Records a review of the player's card given on its version `version`: stores
-    /// `log.after` as the card's schedule and appends `log`, in one transaction. Refused with
-    /// [`DeckError::Stale`] if the card changed since (another tab graded it), and with
-    /// [`DeckError::Invalid`] if `log.before` is not the card's schedule.
+    /// Records a review of the player's `card` (as read) given on its version `version`:
+    /// stores `log.after` as the card's schedule and appends `log`, in one transaction.
+    /// Refused with [`DeckError::Stale`] if the card changed since it was shown or read
+    /// (another tab graded it), and with [`DeckError::Invalid`] if `log.before` is not the
+    /// card's schedule.
     pub async fn record_review(
         &self,
         user: UserId,
-        id: CardId,
+        card: &StoredCard,
         version: i64,
         log: ReviewLog,
     ) -> Result<Recorded, DeckError> {
-        let lock = lock(self.backend);
+        let id = card.id;
+        let card_number = u64::try_from(id.0).unwrap_or(u64::MAX);
+        if log.card != card_number {
+            return Err(review::ReviewError::OtherCard {
+                card: card_number,
+                log: log.card,
+            }
+            .into());
+        }
+        if card.version != version {
+            return Err(DeckError::Stale {
+                card: id,
+                expected: version,
+                found: card.version,
+            });
+        }
+        if card.schedule != log.before {
+            return Err(DeckError::Invalid(format!(
+                "this review of card {id} starts from another schedule than the card's"
+            )));
+        }
+        let text = write(&log)?;
         self.unit(move |conn| {
             Box::pin(async move {
-                let row = sqlx::query(&format!(
-                    "SELECT {CARD_COLUMNS} FROM cards WHERE id = $1 AND user_id = $2{lock}"
-                ))
-                .bind(id.0)
-                .bind(user.0)
-                .fetch_one(&mut *conn)
-                .await?;
-                let stored = card(&row)?;
-                let text = write(&log)?;
-                let card_number = u64::try_from(id.0).unwrap_or(u64::MAX);
-                if log.card != card_number {
-                    return Err(review::ReviewError::OtherCard {
-                        card: card_number,
-                        log: log.card,
-                    }
-                    .into());
-                }
-                let stale = DeckError::Stale {
-                    card: id,
-                    expected: version,
-                    found: stored.version,
-                };
-                if stored.version != version {
-                    return Err(stale);
-                }
-                if stored.schedule != log.before {
-                    return Err(DeckError::Invalid(format!(
-                        "this review of card {id} starts from another schedule than the card's"
-                    )));
-                }
-                if !write_schedule(conn, id, version, &log.after).await? {
-                    return Err(stale);
+                // Every change of a schedule raises its version, so the update applies only
+                // while the card is still as it was read.
+                if !write_schedule(conn, user, id, version, &log.after).await? {
+                    let found: Option<i64> =
+                        sqlx::query_scalar("SELECT version FROM cards WHERE id = $1 AND user_id = $2")
+                            .bind(id.0)
+                            .bind(user.0)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                    return Err(found.map_or(DeckError::Store(crate::StoreError::NotFound), |found| {
+                        DeckError::Stale {
+                            card: id,
+                            expected: version,
+                            found,
+                        }
+                    }));
                 }
                 let row = sqlx::query(
                     "INSERT INTO reviews (card_id, user_id, at, rating, took_ms, state_before, log) \
@@ -280,7 +302,7 @@ impl Store {
                 let mut stored = card(&row)?;
                 let before =
                     review::undo(u64::try_from(id.0).unwrap_or(u64::MAX), &stored.schedule, &log)?;
-                if !write_schedule(conn, id, stored.version, &before).await? {
+                if !write_schedule(conn, user, id, stored.version, &before).await? {
                     return Err(DeckError::Stale {
                         card: id,
                         expected: stored.version,
@@ -377,27 +399,68 @@ impl Store {
         else {
             return Ok(None);
         };
-        let parameters: Parameters = read(
-            &row.try_get::<String, _>("parameters")?,
-            &format!("parameters of player {}", user.0),
-        )?;
-        let figures = |loss: &str, rmse: &str| -> Result<Evaluation, sqlx::Error> {
-            #[allow(clippy::cast_possible_truncation)] // Reason: stored from an f32.
-            Ok(Evaluation {
-                log_loss: row.try_get::<f64, _>(loss)? as f32,
-                rmse: row.try_get::<f64, _>(rmse)? as f32,
-            })
-        };
-        Ok(Some(StoredFit {
-            fit: Fit {
-                parameters,
-                fitted: figures("log_loss", "rmse")?,
-                default: figures("default_log_loss", "default_rmse")?,
-                reviews: usize::try_from(row.try_get::<i64, _>("reviews")?).unwrap_or(0),
-            },
-            fitted_at: row.try_get("fitted_at")?,
-        }))
+        stored_fit(&row, user)
     }
+
+    /// A card with what grading it needs, in one read: its deck's lexicon and settings and
+    /// the parameters last fitted to the player for `model`. Anyone else's card is
+    /// [`crate::StoreError::NotFound`].
+    pub async fn review_target(
+        &self,
+        user: UserId,
+        id: CardId,
+        model: ModelVersion,
+    ) -> Result<ReviewTarget, DeckError> {
+        let row = sqlx::query(
+            "SELECT c.id, c.deck_id, c.kind, c.front, c.schedule, c.version, c.added_at, \
+             d.lexicon, d.settings, p.parameters, p.fitted_at, p.reviews, p.log_loss, p.rmse, \
+             p.default_log_loss, p.default_rmse \
+             FROM cards c JOIN decks d ON d.id = c.deck_id \
+             LEFT JOIN review_parameters p ON p.user_id = c.user_id AND p.model = $3 \
+             WHERE c.id = $1 AND c.user_id = $2",
+        )
+        .bind(id.0)
+        .bind(user.0)
+        .bind(model_key(model))
+        .fetch_one(&self.pool)
+        .await?;
+        let card = card(&row)?;
+        let settings = read(
+            &row.try_get::<String, _>("settings")?,
+            &format!("deck {}", card.deck.0),
+        )?;
+        Ok(ReviewTarget {
+            lexicon: row.try_get("lexicon")?,
+            settings,
+            fit: stored_fit(&row, user)?,
+            card,
+        })
+    }
+}
+
+/// The fitted parameters of a row with the columns of `review_parameters`; `None` when
+/// they are absent (a `LEFT JOIN` found none).
+fn stored_fit(row: &AnyRow, user: UserId) -> Result<Option<StoredFit>, DeckError> {
+    let Some(text) = row.try_get::<Option<String>, _>("parameters")? else {
+        return Ok(None);
+    };
+    let parameters: Parameters = read(&text, &format!("parameters of player {}", user.0))?;
+    let figures = |loss: &str, rmse: &str| -> Result<Evaluation, sqlx::Error> {
+        #[allow(clippy::cast_possible_truncation)] // Reason: stored from an f32.
+        Ok(Evaluation {
+            log_loss: row.try_get::<f64, _>(loss)? as f32,
+            rmse: row.try_get::<f64, _>(rmse)? as f32,
+        })
+    };
+    Ok(Some(StoredFit {
+        fit: Fit {
+            parameters,
+            fitted: figures("log_loss", "rmse")?,
+            default: figures("default_log_loss", "default_rmse")?,
+            reviews: usize::try_from(row.try_get::<i64, _>("reviews")?).unwrap_or(0),
+        },
+        fitted_at: row.try_get("fitted_at")?,
+    }))
 }
 
 impl Store {

@@ -283,12 +283,12 @@ async fn settings_and_schedules_that_would_not_read_back_are_refused() {
         let mut elsewhere = log.clone();
         elsewhere.before.reps = 7;
         let refused = store
-            .record_review(user, card.id, card.version, elsewhere)
+            .record_review(user, &card, card.version, elsewhere)
             .await;
         assert!(matches!(refused, Err(DeckError::Invalid(_))), "{backend}");
         log.after.memory = None;
         let refused = store
-            .record_review(user, card.id, card.version, log)
+            .record_review(user, &card, card.version, log)
             .await
             .unwrap_err();
         assert!(

@@ -49,6 +49,27 @@ async fn two_parallel_grades_of_one_card_exactly_one_applies() {
 }
 
 #[tokio::test]
+async fn a_grade_of_another_players_card_is_not_found_and_changes_nothing() {
+    for backend in backends("a_grade_of_another_players_card_is_not_found_and_changes_nothing") {
+        let (_db, store) = migrated(backend).await;
+        let (alice, deck) = player_with_deck(&store, "alice").await;
+        let (mallory, _) = player_with_deck(&store, "mallory").await;
+        store
+            .add_cards(alice, deck, alphagrams(&["AEINRST"]), NOW_MS, CAP)
+            .await
+            .unwrap();
+        let card = card_named(&store, alice, deck, "AEINRST").await;
+        let refused = grade(&store, mallory, &card, Rating::Good, NOW_MS + 5000).await;
+        assert!(
+            matches!(refused, Err(DeckError::Store(StoreError::NotFound))),
+            "{backend}: {refused:?}"
+        );
+        assert_eq!(store.card(alice, card.id).await.unwrap(), card, "{backend}");
+        assert!(store.card_reviews(alice, card.id).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
 async fn undo_restores_the_exact_schedule_and_removes_the_log_entry() {
     for backend in backends("undo_restores_the_exact_schedule_and_removes_the_log_entry") {
         let (_db, store) = migrated(backend).await;

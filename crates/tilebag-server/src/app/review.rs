@@ -9,8 +9,8 @@
 
 use chrono::NaiveDate;
 use tilebag_store::{
-    Added, CardId, CardKind, DeckError, DeckId, DueQueue, ListId, Owner, Scope, StoreError,
-    StoredCard, StoredDeck, StoredFit, Undone, User, UserId, WallId,
+    Added, CardId, CardKind, DeckError, DeckHead, DeckId, DueQueue, ListId, Owner, ReviewTarget,
+    Scope, StoreError, StoredCard, StoredDeck, StoredFit, Undone, User, UserId, WallId,
 };
 use tilebag_study::review::{
     self, DeckSettings, Fit, ModelVersion, Parameters, Rating, ReviewLog, Scheduler,
@@ -118,6 +118,19 @@ pub async fn create_deck(
 /// The player's decks.
 pub async fn decks(app: &App, user: &User) -> Result<Vec<StoredDeck>, ServiceError> {
     Ok(app.store.decks(user.id).await?)
+}
+
+/// The lexicon and settings of one of the player's decks, or of all of them.
+async fn deck_heads(
+    app: &App,
+    user: &User,
+    deck: Option<DeckId>,
+) -> Result<Vec<DeckHead>, ServiceError> {
+    let heads = app.store.deck_heads(user.id, deck).await?;
+    if deck.is_some() && heads.is_empty() {
+        return Err(ServiceError::not_found("no such deck"));
+    }
+    Ok(heads)
 }
 
 /// One of the player's decks.
@@ -339,10 +352,7 @@ pub async fn queue(
     deck: Option<DeckId>,
     limit: i64,
 ) -> Result<DueQueue, ServiceError> {
-    let decks = match deck {
-        Some(id) => vec![self::deck(app, user, id).await?],
-        None => decks(app, user).await?,
-    };
+    let decks = deck_heads(app, user, deck).await?;
     let since = day_start_ms(app);
     let mut new_left = 0;
     for d in &decks {
@@ -376,14 +386,37 @@ pub async fn scheduler(
     user: &User,
     deck: &StoredDeck,
 ) -> Result<Scheduler, ServiceError> {
-    // Fitted parameters schedule only when they predict the player's reviews at least as
-    // well as the defaults do.
-    let parameters = parameters(app, user)
-        .await?
+    let fit = parameters(app, user).await?;
+    scheduler_with(fit, &deck.settings, deck.id)
+}
+
+/// The scheduler of deck `deck`'s `settings` with the player's `fit`: fitted parameters
+/// schedule only when they predict the player's reviews at least as well as the defaults.
+fn scheduler_with(
+    fit: Option<StoredFit>,
+    settings: &DeckSettings,
+    deck: DeckId,
+) -> Result<Scheduler, ServiceError> {
+    let parameters = fit
         .filter(|p| p.fit.fitted.log_loss <= p.fit.default.log_loss)
         .map_or_else(Parameters::default, |p| p.fit.parameters);
-    Scheduler::new(&parameters, &deck.settings)
-        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.id.0)))
+    Scheduler::new(&parameters, settings)
+        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.0)))
+}
+
+/// One of the player's cards with its deck's lexicon and its scheduler, read at once.
+async fn review_target(
+    app: &App,
+    user: &User,
+    id: CardId,
+) -> Result<(ReviewTarget, Scheduler), ServiceError> {
+    let mut target = app
+        .store
+        .review_target(user.id, id, ModelVersion::Fsrs6)
+        .await
+        .map_err(missing("card"))?;
+    let scheduler = scheduler_with(target.fit.take(), &target.settings, target.card.deck)?;
+    Ok((target, scheduler))
 }
 
 /// One of the player's cards, with its deck.
@@ -443,13 +476,12 @@ pub async fn grade(
     rating: Rating,
     took_ms: u32,
 ) -> Result<Done, ServiceError> {
-    let (card, deck) = card(app, user, id).await?;
-    let scheduler = scheduler(app, user, &deck).await?;
+    let (target, scheduler) = review_target(app, user, id).await?;
     let now = app.clock.now_ms();
     let reviewed = scheduler
-        .review(card_number(id), &card.schedule, rating, now, took_ms)
+        .review(card_number(id), &target.card.schedule, rating, now, took_ms)
         .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
-    record(app, user, card, version, reviewed).await
+    record(app, user, target.card, version, reviewed).await
 }
 
 /// Marks the player's card forgotten now (a miss outside a review): relearned like an Again.
@@ -459,12 +491,11 @@ pub async fn forget(
     id: CardId,
     version: i64,
 ) -> Result<Done, ServiceError> {
-    let (card, deck) = card(app, user, id).await?;
-    let scheduler = scheduler(app, user, &deck).await?;
+    let (target, scheduler) = review_target(app, user, id).await?;
     let reviewed = scheduler
-        .forget(card_number(id), &card.schedule, app.clock.now_ms())
+        .forget(card_number(id), &target.card.schedule, app.clock.now_ms())
         .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
-    record(app, user, card, version, reviewed).await
+    record(app, user, target.card, version, reviewed).await
 }
 
 async fn record(
@@ -477,7 +508,7 @@ async fn record(
     let after = reviewed.log.after.clone();
     let recorded = app
         .store
-        .record_review(user.id, card.id, version, reviewed.log)
+        .record_review(user.id, &card, version, reviewed.log)
         .await?;
     card.schedule = after;
     card.version = recorded.version;
@@ -513,14 +544,12 @@ pub async fn postpone(
             "days: postpone by 1 to {MAX_POSTPONE_DAYS} days, not {days}"
         )));
     }
-    let decks = match deck {
-        Some(id) => vec![self::deck(app, user, id).await?],
-        None => decks(app, user).await?,
-    };
+    let decks = deck_heads(app, user, deck).await?;
+    let fit = parameters(app, user).await?;
     let now = app.clock.now_ms();
     let mut ranked: Vec<(f32, StoredCard)> = Vec::new();
     for d in &decks {
-        let scheduler = scheduler(app, user, d).await?;
+        let scheduler = scheduler_with(fit.clone(), &d.settings, d.id)?;
         let cards = app.store.due_review_cards(user.id, d.id, now).await?;
         let schedules: Vec<(u64, review::Schedule)> = cards
             .iter()
@@ -654,13 +683,12 @@ pub async fn turn(
     id: CardId,
     typed: Option<&str>,
 ) -> Result<Turned, ServiceError> {
-    let (card, deck) = card(app, user, id).await?;
-    let lexicon = app.lexicons.pick(Some(&deck.lexicon))?;
+    let (ReviewTarget { card, lexicon, .. }, scheduler) = review_target(app, user, id).await?;
+    let lexicon = app.lexicons.pick(Some(&lexicon))?;
     let answer = tilebag_study::cards::answer(lexicon, card.kind, &card.front)
         .map_err(|e| ServiceError::conflict("card_unusable", e.to_string()))?;
     let judgement = typed.map(|t| tilebag_study::cards::judge(&answer, t));
-    let outcomes = scheduler(app, user, &deck)
-        .await?
+    let outcomes = scheduler
         .outcomes(card_number(id), &card.schedule, app.clock.now_ms())
         .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
     Ok(Turned {
@@ -678,7 +706,7 @@ pub async fn prompts(
     user: &User,
     cards: &[StoredCard],
 ) -> Result<Vec<Option<Prompt>>, ServiceError> {
-    let lexicons: std::collections::HashMap<DeckId, String> = decks(app, user)
+    let lexicons: std::collections::HashMap<DeckId, String> = deck_heads(app, user, None)
         .await?
         .into_iter()
         .map(|d| (d.id, d.lexicon))

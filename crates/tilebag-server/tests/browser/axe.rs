@@ -311,7 +311,7 @@ async fn reviewed_card(app: &crate::common::TestApp) -> i64 {
             .expect("a review")
             .log;
         store
-            .record_review(user, card.id, card.version, log)
+            .record_review(user, &card, card.version, log)
             .await
             .expect("recorded");
     }

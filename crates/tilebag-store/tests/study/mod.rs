@@ -55,7 +55,7 @@ pub async fn grade(
         .unwrap();
     let after = reviewed.log.after.clone();
     store
-        .record_review(user, card.id, card.version, reviewed.log)
+        .record_review(user, card, card.version, reviewed.log)
         .await?;
     Ok(after)
 }
