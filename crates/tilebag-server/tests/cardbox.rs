@@ -9,6 +9,7 @@
 mod common;
 
 use common::{Player, TestApp, error_of, roomy, spawn_app, spawn_with};
+use serde_json::json;
 use sqlx::{ConnectOptions, Connection};
 use tilebag_store::testing::backends;
 use tilebag_store::{DeckId, StoredCard};
@@ -257,6 +258,46 @@ async fn bad_questions_are_skipped_with_reasons_shown_up_to_twenty() {
 }
 
 #[tokio::test]
+async fn rows_with_impossible_counts_or_dates_are_skipped_and_the_rest_can_be_graded() {
+    for backend in
+        backends("rows_with_impossible_counts_or_dates_are_skipped_and_the_rest_can_be_graded")
+    {
+        let app = spawn_app(backend).await;
+        let (player, deck) = player_with_deck(&app, "alice").await;
+        let file = quiz_file(&format!(
+            "{MODERN}; INSERT INTO questions VALUES \
+             ('AEINRST', 1, 4294967295, 1, NULL, 50, 3, NULL), \
+             ('DEILNOS', 1, 0, 1, NULL, 50, 3, 9223372036854775807), \
+             ('EINORST', 1000000, 1000000, -3, NULL, 50, 3, NULL)"
+        ))
+        .await;
+        let report = import(&player, deck, "alphagram", file).await;
+        assert_eq!(counts(&report), (1, 0, 2), "{backend}: {report}");
+        assert_eq!(
+            report["reasons"][0],
+            "row 1: incorrect is 4294967295; a count of answers may be at most 1000000"
+        );
+        assert!(
+            report["reasons"][1]
+                .as_str()
+                .unwrap()
+                .starts_with("row 2: next_scheduled is 9223372036854775807, after the year 9999"),
+            "{report}"
+        );
+        // The card with the most answers a row may have is graded and forgotten like any.
+        let cards = cards(&app, "alice", deck).await;
+        let imported = card(&cards, "EINORST");
+        let graded = player
+            .post(
+                &format!("/api/v1/cards/{}/review", imported.id.0),
+                json!({ "version": imported.version, "rating": 1, "took_ms": 1000 }),
+            )
+            .await;
+        assert_eq!(graded["card"]["lapses"], 1_000_001, "{backend}: {graded}");
+    }
+}
+
+#[tokio::test]
 async fn files_that_are_not_cardboxes_are_refused_and_nothing_is_imported() {
     for backend in backends("files_that_are_not_cardboxes_are_refused_and_nothing_is_imported") {
         let app = spawn_app(backend).await;
@@ -308,7 +349,7 @@ async fn an_import_over_the_card_limit_imports_nothing() {
             error_of(upload(&player, deck, "alphagram", more).await).await;
         assert_eq!(
             (status, code.as_str()),
-            (409, "card_cap"),
+            (409, "card_limit"),
             "{backend}: {message}"
         );
         assert!(message.contains("over the limit of 3 cards"), "{message}");

@@ -36,6 +36,11 @@ fn kind(text: &str) -> Result<CardKind, StoreError> {
 /// parameters, and few round trips.
 const CHUNK: usize = 200;
 
+/// Cards per `INSERT` of six parameters each: sqlx's SQLite driver looks every parameter's
+/// name up by scanning the statement's list of them, so a statement's binding cost grows
+/// with the square of its parameters.
+const INSERT_CHUNK: usize = 50;
+
 impl Store {
     /// Adds cards to a deck, new and due at `now_ms`; cards the deck already has change
     /// nothing. One transaction, the player's total checked against `cap` under a lock on
@@ -90,7 +95,7 @@ impl Store {
                     .fetch_one(&mut *conn)
                     .await?;
                 let mut added = 0;
-                for chunk in rows.chunks(CHUNK) {
+                for chunk in rows.chunks(INSERT_CHUNK) {
                     let values: Vec<String> = (0..chunk.len())
                         .map(|i| {
                             let p = 4 + 6 * i;

@@ -178,15 +178,17 @@ impl Store {
         scope: Scope,
         since_ms: i64,
     ) -> Result<i64, DeckError> {
+        // The day's reviews are few: each is looked up in its deck by the card's key, rather
+        // than the deck's cards listed first.
         let (within, deck) = match scope {
             Scope::All => ("", None),
             Scope::Deck(deck) => (
-                " AND card_id IN (SELECT id FROM cards WHERE deck_id = $3)",
+                " AND EXISTS (SELECT 1 FROM cards c WHERE c.id = r.card_id AND c.deck_id = $3)",
                 Some(deck.0),
             ),
         };
         let sql = format!(
-            "SELECT COUNT(DISTINCT card_id) FROM reviews WHERE user_id = $1 AND at >= $2 AND state_before = 'new'{within}"
+            "SELECT COUNT(DISTINCT r.card_id) FROM reviews r WHERE r.user_id = $1 AND r.at >= $2 AND r.state_before = 'new'{within}"
         );
         let mut query = sqlx::query(&sql).bind(user.0).bind(since_ms);
         if let Some(deck) = deck {

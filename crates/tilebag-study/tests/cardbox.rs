@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use tilebag_study::document::{Document, decode, encode};
-use tilebag_study::review::cardbox::{box_days, difficulty_of, row_of, schedule_of};
+use tilebag_study::review::cardbox::{
+    MAX_COUNT, MAX_TIME_S, box_days, check_row, difficulty_of, row_of, schedule_of,
+};
 use tilebag_study::review::{
     CardState, CardboxRow, DAY_MS, DeckSettings, Parameters, Rating, Scheduler,
 };
@@ -120,4 +122,42 @@ proptest! {
         let d = difficulty_of(&row);
         prop_assert!((1.0..=10.0).contains(&d), "{d}");
     }
+}
+
+#[test]
+fn rows_with_impossible_counts_or_times_are_refused_saying_which_column() {
+    let fine = CardboxRow {
+        question: "AEINRST".into(),
+        correct: Some(MAX_COUNT),
+        incorrect: Some(0),
+        last_correct: Some(MAX_TIME_S),
+        next_scheduled: Some(NOW_S),
+        cardbox: Some(3),
+        ..CardboxRow::default()
+    };
+    assert_eq!(check_row(&fine), Ok(()));
+    let refused = |row: CardboxRow| check_row(&row).unwrap_err();
+    let message = refused(CardboxRow {
+        incorrect: Some(4_294_967_295),
+        ..fine.clone()
+    });
+    assert!(message.starts_with("incorrect is 4294967295"), "{message}");
+    let message = refused(CardboxRow {
+        correct: Some(MAX_COUNT + 1),
+        ..fine.clone()
+    });
+    assert!(message.starts_with("correct is 1000001"), "{message}");
+    let message = refused(CardboxRow {
+        next_scheduled: Some(i64::MAX),
+        ..fine.clone()
+    });
+    assert!(
+        message.starts_with("next_scheduled is 9223372036854775807, after the year 9999"),
+        "{message}"
+    );
+    let message = refused(CardboxRow {
+        last_correct: Some(1 << 62),
+        ..fine
+    });
+    assert!(message.starts_with("last_correct is"), "{message}");
 }

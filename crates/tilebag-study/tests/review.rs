@@ -234,6 +234,27 @@ fn forgetting_a_card_counts_a_lapse_now_and_relearns_it() {
 }
 
 #[test]
+fn a_card_at_the_most_lapses_a_count_holds_is_still_graded_and_stays_there() {
+    let scheduler = scheduler(&DeckSettings::default());
+    let (mut schedule, last) = play(&scheduler, 9, &[(Rating::Good, 0); 4]);
+    schedule.lapses = u32::MAX;
+    schedule.reps = u32::MAX;
+    let now = last + 30 * DAY_MS;
+    for rating in Rating::ALL {
+        let after = scheduler
+            .review(9, &schedule, rating, now, 0)
+            .unwrap()
+            .log
+            .after;
+        assert_eq!(
+            (after.lapses, after.reps),
+            (u32::MAX, u32::MAX),
+            "{rating:?}"
+        );
+    }
+}
+
+#[test]
 fn the_first_good_of_a_new_card_waits_ten_minutes_with_fsrs6_initial_memory() {
     let scheduler = scheduler(&DeckSettings::default());
     let after = scheduler

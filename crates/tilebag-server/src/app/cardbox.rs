@@ -11,12 +11,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tilebag_lexicon::Lexicon;
-use tilebag_store::{CardKind, DeckError, DeckId, StoreError, StoredDeck, User};
-use tilebag_study::review::cardbox::{row_of, schedule_of};
+use tilebag_store::{CardKind, DeckId, StoredDeck, User};
+use tilebag_study::review::cardbox::{check_row, row_of, schedule_of};
 use tilebag_study::review::{CardState, Schedule};
 use utoipa::ToSchema;
 
 use super::cardbox_file::{self, Shape};
+use super::review::missing;
 use super::{App, ServiceError};
 
 /// Largest cardbox file taken, in bytes (25 MB).
@@ -43,18 +44,11 @@ pub struct ImportReport {
     pub had_cardboxes: bool,
 }
 
-/// A store error of decks in a service's terms.
-fn deck_error(error: DeckError) -> ServiceError {
-    match error {
-        DeckError::Store(StoreError::NotFound) => ServiceError::not_found("no such deck of yours"),
-        DeckError::Store(other) => ServiceError::Store(other),
-        cap @ DeckError::Cap { .. } => ServiceError::conflict("card_cap", cap.to_string()),
-        other => ServiceError::Document(other.to_string()),
-    }
-}
-
 async fn deck_of(app: &App, user: &User, deck: DeckId) -> Result<StoredDeck, ServiceError> {
-    app.store.deck(user.id, deck).await.map_err(deck_error)
+    app.store
+        .deck(user.id, deck)
+        .await
+        .map_err(missing("deck of yours"))
 }
 
 /// The card a question asks for, or why it cannot be one.
@@ -110,6 +104,7 @@ pub async fn import(
     let mut reasons = Vec::new();
     for (number, row) in file.rows {
         let front = row.and_then(|row| {
+            check_row(&row)?;
             let front = card_front(lexicon, kind, &row.question)?;
             if let Some(first) = first_row.get(&front) {
                 return Err(format!(
@@ -129,7 +124,7 @@ pub async fn import(
         .store
         .import_cards(user.id, deck, cards, now, app.rules.max_cards)
         .await
-        .map_err(deck_error)?;
+        .map_err(missing("deck of yours"))?;
     let skipped = reasons.len() as u64;
     reasons.truncate(SHOWN_REASONS);
     Ok(ImportReport {
@@ -159,7 +154,11 @@ pub async fn export_csv(
     deck: DeckId,
 ) -> Result<(String, String), ServiceError> {
     let stored = deck_of(app, user, deck).await?;
-    let cards = app.store.cards(user.id, deck).await.map_err(deck_error)?;
+    let cards = app
+        .store
+        .cards(user.id, deck)
+        .await
+        .map_err(missing("deck of yours"))?;
     let mut csv = String::from("card,kind,due,stability,difficulty,reviews\n");
     for card in &cards {
         csv.push_str(&csv_line(&card.front, card.kind, &card.schedule));
@@ -207,7 +206,7 @@ pub async fn export_cardbox(
         .store
         .cards(user.id, deck)
         .await
-        .map_err(deck_error)?
+        .map_err(missing("deck of yours"))?
         .iter()
         .filter(|card| card.kind == kind)
         .map(|card| row_of(&card.front, &card.schedule))

@@ -48,7 +48,7 @@ impl From<DeckError> for ServiceError {
 }
 
 /// Not found, saying what.
-fn missing(what: &'static str) -> impl Fn(DeckError) -> ServiceError {
+pub(crate) fn missing(what: &'static str) -> impl Fn(DeckError) -> ServiceError {
     move |error| match error {
         DeckError::Store(StoreError::NotFound) => {
             ServiceError::not_found(format!("no such {what}"))

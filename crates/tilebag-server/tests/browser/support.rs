@@ -1,5 +1,6 @@
 //! What every browser test needs: a ChromeDriver, a server, and waits on what the page shows.
 
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -8,10 +9,18 @@ use tilebag_store::testing::skip;
 
 use crate::common;
 
+/// A ChromeDriver in a process group of its own, with the Chromium it starts.
 pub struct Driver(Child);
 
 impl Drop for Driver {
+    /// Kills the whole group, so no Chromium outlives its test when the session was not
+    /// closed (a test that panicked, or one whose runtime ended first).
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -32,6 +41,7 @@ pub async fn browser_with(port: u16, flags: &[&str]) -> (Driver, Client) {
     // Killed and waited for when the returned `Driver` drops.
     #[allow(clippy::zombie_processes, reason = "Driver's Drop waits for it")]
     let child = Command::new(driver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -43,7 +53,7 @@ pub async fn browser_with(port: u16, flags: &[&str]) -> (Driver, Client) {
             "binary": binary,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display())]
+                     "--disable-dev-shm-usage", "--disable-breakpad", format!("--user-data-dir={}", profile.display())]
         }
     });
     let mut capabilities = capabilities;

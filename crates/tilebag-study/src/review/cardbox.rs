@@ -48,6 +48,38 @@ pub struct CardboxRow {
     pub next_scheduled: Option<i64>,
 }
 
+/// The most times a question may have been answered right or wrong in an imported row.
+pub const MAX_COUNT: i64 = 1_000_000;
+
+/// The latest time an imported row may name: the end of the year 9999, Unix seconds.
+pub const MAX_TIME_S: i64 = 253_402_300_799;
+
+/// Why a row's numbers cannot be a card's record, if they cannot: counts of answers above
+/// [`MAX_COUNT`], or times after [`MAX_TIME_S`].
+///
+/// # Errors
+/// The column at fault, its value and the bound, in words.
+pub fn check_row(row: &CardboxRow) -> Result<(), String> {
+    for (column, value) in [("correct", row.correct), ("incorrect", row.incorrect)] {
+        if let Some(n) = value.filter(|n| *n > MAX_COUNT) {
+            return Err(format!(
+                "{column} is {n}; a count of answers may be at most {MAX_COUNT}"
+            ));
+        }
+    }
+    for (column, value) in [
+        ("last_correct", row.last_correct),
+        ("next_scheduled", row.next_scheduled),
+    ] {
+        if let Some(s) = value.filter(|s| *s > MAX_TIME_S) {
+            return Err(format!(
+                "{column} is {s}, after the year 9999 in Unix seconds"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The interval of box `cardbox` in days (negative boxes are box 0).
 #[must_use]
 pub fn box_days(cardbox: i64) -> u32 {

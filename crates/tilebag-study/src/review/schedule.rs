@@ -201,7 +201,7 @@ impl Scheduler {
                 (CardState::Review, 0, now + i64::from(days) * DAY_MS)
             }
         };
-        let lapses = before.lapses + u32::from(lapse);
+        let lapses = before.lapses.saturating_add(u32::from(lapse));
         let became_leech = lapse && is_leech(lapses, settings.leech_threshold);
         let schedule = Schedule {
             state,
