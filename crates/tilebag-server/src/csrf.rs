@@ -10,7 +10,7 @@
 //! `SameSite=Lax` cookies keep other sites from acting for them.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tilebag_store::{Session, StoreError, User};
@@ -131,11 +131,29 @@ fn form_urlencoded_field(body: &[u8], field: &str) -> Option<String> {
 /// Middleware: the guard. Pages get their refusal as a page, the API as JSON.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let page = !request.uri().path().starts_with("/api/");
-    match checked(&state, request).await {
-        Ok(request) => next.run(request).await,
+    let body_unread = has_body(request.headers());
+    let mut response = match checked(&state, request).await {
+        Ok(request) => return next.run(request).await,
         Err(error) if page => crate::routes::pages::PageError(error).into_response(),
         Err(error) => error.into_response(),
+    };
+    // A refusal may come before the request's body has arrived; the connection cannot carry
+    // another request after it, so the client is told to open a new one.
+    if body_unread {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
+    response
+}
+
+/// Whether a request says a body follows its headers.
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
 }
 
 async fn checked(state: &AppState, mut request: Request) -> Result<Request, AppError> {

@@ -1,6 +1,7 @@
 //! Answers that cost much CPU and memory — a search may answer 10,000 alphagrams, several
-//! megabytes of JSON — are made on the blocking threads, at most [`AT_ONCE`] at a time, so
-//! the async threads keep answering everyone else (health checks and the database included).
+//! megabytes of JSON; a deck's export holds every card — are made at most [`AT_ONCE`] at a
+//! time (a search on the blocking threads), so the server keeps answering everyone else
+//! (health checks and the database included).
 //! Their bytes are counted against [`BUDGET_BYTES`] until each answer has been sent or its
 //! client has gone, so clients that do not read cannot pile answers up in memory. A request
 //! that cannot get its turn within [`WAIT`] is answered 503 `busy`.
@@ -50,7 +51,7 @@ fn busy() -> AppError {
         ..AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
-            "the server is busy with other large searches, try again in 2 s",
+            "the server is busy with other large answers (searches and deck exports), try again in 2 s",
         )
     }
 }
@@ -62,13 +63,25 @@ impl Heavy {
     where
         F: FnOnce() -> Result<Made, AppError> + Send + 'static,
     {
+        self.run_async(async move {
+            tokio::task::spawn_blocking(work)
+                .await
+                .map_err(AppError::internal)?
+        })
+        .await
+    }
+
+    /// Awaits `work` (an answer read from the database, say) in its turn and answers what
+    /// it made, holding the answer's share of the memory budget until it is sent.
+    pub async fn run_async<W>(&self, work: W) -> Result<Response, AppError>
+    where
+        W: Future<Output = Result<Made, AppError>>,
+    {
         let turn = tokio::time::timeout(WAIT, self.work.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(AppError::internal)?;
-        let (status, content_type, bytes) = tokio::task::spawn_blocking(work)
-            .await
-            .map_err(AppError::internal)??;
+        let (status, content_type, bytes) = work.await?;
         drop(turn);
         let units = u32::try_from(bytes.len().div_ceil(UNIT).clamp(1, BUDGET_BYTES / UNIT))
             .unwrap_or(u32::MAX);
@@ -93,6 +106,11 @@ impl Heavy {
             Body::from_stream(stream),
         )
             .into_response())
+    }
+
+    /// Turns free now (for tests and metrics).
+    pub fn free_turns(&self) -> usize {
+        self.work.available_permits()
     }
 
     /// Budget bytes free now (for tests and metrics).

@@ -275,28 +275,6 @@ async fn draining_turns_readiness_off() {
     app.stop().await.unwrap();
 }
 
-/// Reads an HTTP/1.1 response head (status line and headers), byte by byte so that nothing
-/// after it is consumed.
-async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
-    use tokio::io::AsyncReadExt;
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        let mut byte = [0u8];
-        let read = stream
-            .read(&mut byte)
-            .await
-            .expect("read the response head");
-        assert_eq!(
-            read,
-            1,
-            "connection closed after {:?}",
-            String::from_utf8_lossy(&head)
-        );
-        head.push(byte[0]);
-    }
-    String::from_utf8(head).expect("an ASCII head")
-}
-
 #[tokio::test]
 async fn shutdown_turns_readiness_off_stops_accepting_and_waits_for_the_request_in_flight() {
     use std::time::{Duration, Instant};
@@ -324,7 +302,7 @@ async fn shutdown_turns_readiness_off_stops_accepting_and_waits_for_the_request_
         .unwrap();
     // The server sends `100 Continue` only once the handler starts reading the body: from
     // here on the request is provably in flight.
-    let interim = tokio::time::timeout(Duration::from_secs(5), read_head(&mut stream))
+    let interim = tokio::time::timeout(Duration::from_secs(5), common::read_head(&mut stream))
         .await
         .expect("`100 Continue` within 5 s");
     assert!(interim.starts_with("HTTP/1.1 100 Continue"), "{interim}");

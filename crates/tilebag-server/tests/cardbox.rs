@@ -507,3 +507,54 @@ async fn a_deck_exports_as_csv_and_as_a_cardbox_that_reimports_with_the_same_due
         }
     }
 }
+
+#[tokio::test]
+async fn deck_exports_take_turns_among_heavy_answers_and_wait_no_longer_than_the_limit() {
+    let app = spawn_app("sqlite").await;
+    let (player, deck) = player_with_deck(&app, "alice").await;
+    let export = || {
+        player
+            .client
+            .get(app.url(&format!("/api/v1/decks/{}/export?as=csv", deck.0)))
+            .send()
+    };
+    // Every turn is taken by work that goes on until the test lets it end.
+    let heavy = app.state.heavy.clone();
+    let budget = heavy.free_bytes();
+    let mut gates = Vec::new();
+    let mut holders = Vec::new();
+    for _ in 0..heavy.free_turns() {
+        let (open, gate) = tokio::sync::oneshot::channel::<()>();
+        gates.push(open);
+        let heavy = heavy.clone();
+        holders.push(tokio::spawn(async move {
+            heavy
+                .run_async(async move {
+                    let _ = gate.await;
+                    Ok((axum::http::StatusCode::OK, "text/plain", Vec::new()))
+                })
+                .await
+                .map(|_| ())
+        }));
+    }
+    while heavy.free_turns() > 0 {
+        tokio::task::yield_now().await;
+    }
+    let (status, code, message) = error_of(export().await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (503, "busy"), "{message}");
+    assert!(message.contains("deck exports"), "{message}");
+
+    drop(gates);
+    for holder in holders {
+        holder.await.unwrap().unwrap();
+    }
+    let response = export().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().starts_with("card,kind,due"));
+    assert_eq!(
+        heavy.free_bytes(),
+        budget,
+        "the sent export's share is back"
+    );
+    assert_eq!(heavy.free_turns(), tilebag_server::heavy::AT_ONCE);
+}

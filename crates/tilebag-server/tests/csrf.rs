@@ -122,3 +122,31 @@ async fn every_state_changing_route_refuses_a_session_without_its_token() {
         "the session survived every refused request"
     );
 }
+
+/// Sends `request` on a new connection without the body its head announces, and reads the
+/// response's head.
+async fn refused_before_the_body(app: &common::TestApp, request: &str) -> String {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(app.address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    common::read_head(&mut stream).await.to_ascii_lowercase()
+}
+
+#[tokio::test]
+async fn a_refusal_sent_before_the_body_arrives_tells_the_client_to_close_the_connection() {
+    let app = spawn_app("sqlite").await;
+    let address = app.address;
+    let cross_site = format!(
+        "POST /api/v1/decks HTTP/1.1\r\nHost: {address}\r\nOrigin: http://elsewhere.example\r\n\
+         Content-Type: application/json\r\nContent-Length: 20\r\n\r\n"
+    );
+    let head = refused_before_the_body(&app, &cross_site).await;
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(head.contains("\r\nconnection: close\r\n"), "{head}");
+
+    // Without a body to wait for, the connection stays open for the next request.
+    let bodiless = cross_site.replace("Content-Length: 20", "Content-Length: 0");
+    let head = refused_before_the_body(&app, &bodiless).await;
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+}

@@ -593,3 +593,39 @@ async fn a_card_marked_forgotten_on_its_page_relearns_now_and_a_stale_page_chang
         );
     }
 }
+
+#[tokio::test]
+async fn a_suspended_card_is_not_graded_until_it_is_brought_back() {
+    for backend in backends("a_suspended_card_is_not_graded_until_it_is_brought_back") {
+        let app = spawn_app(backend).await;
+        let lu = Player::register(&app, "luisa").await;
+        let deck = new_deck(&lu, "Sevens", json!({})).await;
+        add(
+            &lu,
+            deck,
+            json!({ "kind": "alphagram", "words": ["AEINRST"] }),
+        )
+        .await;
+        let card = queue(&lu, deck).await["cards"][0].clone();
+        let suspend = |suspended: bool| {
+            lu.post(
+                "/api/v1/cards/suspend",
+                json!({ "cards": [card["id"]], "suspended": suspended }),
+            )
+        };
+        assert_eq!(suspend(true).await["changed"], 1);
+        let shown = lu.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        let (status, code, message) = error_of(grade(&lu, &shown, 3).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (409, "card_suspended"),
+            "{backend}: {message}"
+        );
+        let after = lu.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        assert_eq!(after["reps"], 0, "{backend}: {after}");
+
+        assert_eq!(suspend(false).await["changed"], 1);
+        let back = lu.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        assert_eq!(graded(&lu, &back, 3).await["reps"], 1, "{backend}");
+    }
+}

@@ -80,7 +80,14 @@ impl SearchSpec {
         ];
         for (field, text, criterion) in ranges {
             if let Some(text) = text {
-                criteria.push(criterion(NumRange::parse(text).map_err(fail(field))?));
+                let range = NumRange::parse(text).map_err(fail(field))?;
+                if field == "length" && range.min as usize > crate::letters::MAX_LEN {
+                    return Err(fail(field)(QueryError::new(
+                        text,
+                        format!("words have at most {} letters", crate::letters::MAX_LEN),
+                    )));
+                }
+                criteria.push(criterion(range));
             }
         }
         let racks = [
@@ -227,6 +234,21 @@ mod tests {
         let query = spec.to_query(|_| None).expect("valid");
         assert_eq!(query.criteria.len(), 9);
         assert_eq!(query.limit, Some(10));
+    }
+
+    #[test]
+    fn a_length_no_word_can_have_is_an_error_not_an_empty_answer() {
+        let spec = |length: &str| SearchSpec {
+            length: Some(length.into()),
+            ..SearchSpec::default()
+        };
+        assert_eq!(
+            spec("99").to_query(|_| None).unwrap_err().to_string(),
+            "length: “99”: words have at most 15 letters"
+        );
+        assert!(spec("16-20").to_query(|_| None).is_err());
+        assert!(spec("15").to_query(|_| None).is_ok());
+        assert!(spec("7-99").to_query(|_| None).is_ok());
     }
 
     #[test]

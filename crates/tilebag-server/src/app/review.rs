@@ -477,6 +477,12 @@ pub async fn grade(
     took_ms: u32,
 ) -> Result<Done, ServiceError> {
     let (target, scheduler) = review_target(app, user, id).await?;
+    if target.card.schedule.suspended {
+        return Err(ServiceError::conflict(
+            "card_suspended",
+            format!("card {} is suspended: bring it back to review it", id.0),
+        ));
+    }
     let now = app.clock.now_ms();
     let reviewed = scheduler
         .review(card_number(id), &target.card.schedule, rating, now, took_ms)

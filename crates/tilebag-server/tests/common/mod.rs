@@ -200,3 +200,25 @@ impl SendJson for reqwest::RequestBuilder {
             .expect("text body")
     }
 }
+
+/// Reads an HTTP/1.1 response head (status line and headers), byte by byte so that nothing
+/// after it is consumed.
+pub async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        let read = stream
+            .read(&mut byte)
+            .await
+            .expect("read the response head");
+        assert_eq!(
+            read,
+            1,
+            "connection closed after {:?}",
+            String::from_utf8_lossy(&head)
+        );
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).expect("an ASCII head")
+}

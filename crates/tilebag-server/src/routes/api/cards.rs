@@ -262,7 +262,7 @@ pub struct GradedOut {
 /// Grades a card: records the review and schedules the card's next one. A grade given on an
 /// older version (another tab graded it first) is refused with 409 `card_changed`.
 #[utoipa::path(post, path = "/api/v1/cards/{id}/review", operation_id = "review_card", params(("id" = i64, Path)), request_body = GradeIn, security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 200, body = GradedOut), (status = 400, description = "bad rating"), (status = 404, description = "no such card of yours"), (status = 409, description = "the card changed since it was shown")))]
+    responses((status = 200, body = GradedOut), (status = 400, description = "bad rating"), (status = 404, description = "no such card of yours"), (status = 409, description = "the card changed since it was shown (`card_changed`), or is suspended (`card_suspended`)")))]
 pub async fn grade(
     State(state): State<AppState>,
     player: Player,

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tilebag_store::{CardKind, DeckId};
@@ -102,32 +102,33 @@ pub async fn export(
     AppQuery(params): AppQuery<ExportParams>,
 ) -> Result<Response, AppError> {
     let user = player.account()?;
-    let (content_type, filename, body) = match params.format.as_deref().unwrap_or("csv") {
-        "csv" => {
-            // A CSV export holds every card; a kind named must still be one a cardbox holds.
-            cardbox_kind(params.kind.as_deref())?;
-            let (filename, text) = cardbox::export_csv(&state.app, user, DeckId(id)).await?;
-            ("text/csv; charset=utf-8", filename, text.into_bytes())
-        }
-        "cardbox" => {
-            let kind = cardbox_kind(params.kind.as_deref())?;
-            let (filename, bytes) =
-                cardbox::export_cardbox(&state.app, user, DeckId(id), kind).await?;
-            ("application/vnd.sqlite3", filename, bytes)
-        }
-        other => {
-            return Err(AppError::bad_request(format!(
-                "as: say csv or cardbox, not “{other}”"
-            )));
-        }
-    };
+    let format = params.format.as_deref().unwrap_or("csv");
+    // A CSV export holds every card; a kind named must still be one a cardbox holds.
+    let kind = cardbox_kind(params.kind.as_deref())?;
+    if !matches!(format, "csv" | "cardbox") {
+        return Err(AppError::bad_request(format!(
+            "as: say csv or cardbox, not “{format}”"
+        )));
+    }
+    // Every card of the deck is read and written out: an export takes a turn among the
+    // heavy answers, so a flood of them cannot hold many decks in memory at once.
+    let mut filename = String::new();
+    let made = state.heavy.run_async(async {
+        let (name, content_type, body) = if format == "csv" {
+            let (name, text) = cardbox::export_csv(&state.app, user, DeckId(id)).await?;
+            (name, "text/csv; charset=utf-8", text.into_bytes())
+        } else {
+            let (name, bytes) = cardbox::export_cardbox(&state.app, user, DeckId(id), kind).await?;
+            (name, "application/vnd.sqlite3", bytes)
+        };
+        filename = name;
+        Ok((StatusCode::OK, content_type, body))
+    });
+    let mut response = made.await?;
     let disposition = format!("attachment; filename=\"{filename}\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
+    );
+    Ok(response)
 }
