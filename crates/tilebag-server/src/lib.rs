@@ -35,6 +35,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use tokio::net::TcpListener;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -96,7 +97,14 @@ pub fn app(state: AppState) -> Router {
                 state.clone(),
                 routes::pages::error_pages,
             ))
-            .layer(CompressionLayer::new())
+            // Level 1 of zstd (preferred when the client takes it) or gzip: measured by
+            // `benches/compression.rs`, the least CPU per byte saved; brotli's low levels
+            // save less for more.
+            .layer(
+                CompressionLayer::new()
+                    .no_br()
+                    .quality(CompressionLevel::Precise(1)),
+            )
             .layer(PropagateRequestIdLayer::new(request_id.clone()))
             // Server errors log themselves with their detail (`internal error`, `storage
             // failure`); a 503 `busy` under a flood is not an error worth a line each.

@@ -430,3 +430,39 @@ async fn pages_render_the_word_tools() {
     let css = page("/static/app.css").await.unwrap();
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
+
+#[tokio::test]
+async fn large_answers_are_compressed_with_zstd_when_the_client_takes_it_and_gzip_otherwise() {
+    use std::io::Read as _;
+    let app = spawn_app("sqlite").await;
+    let client = app.client();
+    let fetch = |accept: &'static str| {
+        client
+            .get(app.url("/api/v1/search?length=8"))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let plain = fetch("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    assert!(
+        plain.len() > 100_000,
+        "a large answer: {} bytes",
+        plain.len()
+    );
+
+    let chromium = fetch("gzip, deflate, br, zstd").await.unwrap();
+    assert_eq!(chromium.headers()["content-encoding"], "zstd");
+    let packed = chromium.bytes().await.unwrap();
+    assert!(packed.len() * 3 < plain.len(), "{} bytes", packed.len());
+    assert_eq!(zstd::decode_all(&packed[..]).unwrap(), plain);
+
+    let older = fetch("gzip").await.unwrap();
+    assert_eq!(older.headers()["content-encoding"], "gzip");
+    let packed = older.bytes().await.unwrap();
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain);
+}
