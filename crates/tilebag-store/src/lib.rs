@@ -126,14 +126,43 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// How the store keeps its connections to the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections open at once; `None`: 16 on PostgreSQL, 8 readers on SQLite (whose
+    /// writes always have one connection of their own).
+    pub max_connections: Option<u32>,
+    /// How long a query waits for a free connection before it fails.
+    pub acquire_timeout: Duration,
+    /// How long a connection may sit unused before it is closed; `None`: never.
+    pub idle_timeout: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            max_connections: None,
+            acquire_timeout: Duration::from_secs(10),
+            idle_timeout: Some(Duration::from_mins(10)),
+        }
+    }
+}
+
 async fn connect_pool(
     url: &str,
     backend: Backend,
     connections: u32,
+    settings: &PoolSettings,
 ) -> Result<AnyPool, StoreError> {
     AnyPoolOptions::new()
         .max_connections(connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout)
+        .idle_timeout(settings.idle_timeout)
+        // No ping when a connection is taken from the pool: on PostgreSQL it is a round trip
+        // per query or transaction. A connection that died while idle fails its next query
+        // instead, and sqlx's ping when a connection goes back to the pool (which it always
+        // makes, after the caller has let go of it) closes it rather than keep it.
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 match backend {
@@ -156,8 +185,14 @@ async fn connect_pool(
 }
 
 impl Store {
-    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...` with the default
+    /// [`PoolSettings`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Store, StoreError> {
         install_default_drivers();
         let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let rest = rest.trim_start_matches("//");
@@ -183,11 +218,23 @@ impl Store {
         };
         let (pool, writer) = match backend {
             Backend::Sqlite => (
-                connect_pool(&url, backend, 8).await?,
-                connect_pool(&url, backend, 1).await?,
+                connect_pool(
+                    &url,
+                    backend,
+                    settings.max_connections.unwrap_or(8),
+                    settings,
+                )
+                .await?,
+                connect_pool(&url, backend, 1, settings).await?,
             ),
             Backend::Postgres => {
-                let pool = connect_pool(&url, backend, 16).await?;
+                let pool = connect_pool(
+                    &url,
+                    backend,
+                    settings.max_connections.unwrap_or(16),
+                    settings,
+                )
+                .await?;
                 (pool.clone(), pool)
             }
         };
@@ -209,6 +256,19 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.pool.execute("SELECT 1").await?;
         Ok(())
+    }
+
+    /// The settings the pool runs with: most connections, acquire and idle timeouts, and
+    /// whether it pings a connection as it is taken.
+    #[must_use]
+    pub fn pool_settings(&self) -> (PoolSettings, bool) {
+        let options = self.pool.options();
+        let settings = PoolSettings {
+            max_connections: Some(options.get_max_connections()),
+            acquire_timeout: options.get_acquire_timeout(),
+            idle_timeout: options.get_idle_timeout(),
+        };
+        (settings, options.get_test_before_acquire())
     }
 
     /// Connections open and idle.
