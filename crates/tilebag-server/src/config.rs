@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 pub use crate::connections::ConnectionLimits;
 
 pub mod database;
-pub use database::PoolArgs;
+pub use database::{DurabilityArg, PoolArgs};
 
 /// Where the database is.
 #[derive(Debug, Clone, Args)]

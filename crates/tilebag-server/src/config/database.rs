@@ -1,11 +1,22 @@
-//! How `tilebag serve` keeps its database connections: the pool's size and timeouts.
+//! How `tilebag serve` keeps its database connections: the pool's size and timeouts, and
+//! whether a commit waits for its flush to disk.
 //!
 //! Each is a flag with an environment twin, checked by clap at start-up.
 
 use std::time::Duration;
 
-use clap::Args;
-use tilebag_store::PoolSettings;
+use clap::{Args, ValueEnum};
+use tilebag_store::{Durability, PoolSettings};
+
+/// What a commit promises if the database server or its machine crashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DurabilityArg {
+    /// Each commit is flushed to disk before it is acknowledged: a crash loses nothing.
+    Strict,
+    /// Commits are acknowledged before their flush: a crash can lose the last fraction of a
+    /// second of them, never corrupting anything (SQLite's long-standing setting here).
+    Relaxed,
+}
 
 /// The database connection pool.
 #[derive(Debug, Clone, Args)]
@@ -38,6 +49,16 @@ pub struct PoolArgs {
         value_parser = clap::value_parser!(u64).range(0..=86_400)
     )]
     pub database_idle_timeout: u64,
+    /// Whether a commit waits for its flush to disk (strict) or not (relaxed: a crash of the
+    /// database or its machine can lose the last fraction of a second of commits, never
+    /// corrupting anything).
+    #[arg(
+        long,
+        env = "TILEBAG_DATABASE_DURABILITY",
+        value_enum,
+        default_value = "relaxed"
+    )]
+    pub database_durability: DurabilityArg,
 }
 
 impl PoolArgs {
@@ -49,6 +70,10 @@ impl PoolArgs {
             acquire_timeout: Duration::from_secs(self.database_acquire_timeout),
             idle_timeout: (self.database_idle_timeout > 0)
                 .then(|| Duration::from_secs(self.database_idle_timeout)),
+            durability: match self.database_durability {
+                DurabilityArg::Strict => Durability::Strict,
+                DurabilityArg::Relaxed => Durability::Relaxed,
+            },
         }
     }
 }
@@ -58,7 +83,7 @@ mod tests {
     use std::time::Duration;
 
     use clap::Parser;
-    use tilebag_store::PoolSettings;
+    use tilebag_store::{Durability, PoolSettings};
 
     use super::PoolArgs;
 
@@ -82,12 +107,13 @@ mod tests {
                 max_connections: None,
                 acquire_timeout: Duration::from_secs(10),
                 idle_timeout: Some(Duration::from_mins(10)),
+                durability: Durability::Relaxed,
             }
         );
     }
 
     #[test]
-    fn pool_flags_set_size_and_timeouts_and_zero_idle_means_never() {
+    fn pool_flags_set_size_timeouts_and_durability_and_zero_idle_means_no_limit() {
         let settings = parse(&[
             "--database-pool-size",
             "32",
@@ -95,6 +121,8 @@ mod tests {
             "3",
             "--database-idle-timeout",
             "0",
+            "--database-durability",
+            "strict",
         ])
         .unwrap();
         assert_eq!(
@@ -103,6 +131,7 @@ mod tests {
                 max_connections: Some(32),
                 acquire_timeout: Duration::from_secs(3),
                 idle_timeout: None,
+                durability: Durability::Strict,
             }
         );
     }
@@ -114,6 +143,7 @@ mod tests {
             ["--database-pool-size", "1001"],
             ["--database-acquire-timeout", "0"],
             ["--database-idle-timeout", "86401"],
+            ["--database-durability", "sometimes"],
         ] {
             let error = parse(&args).unwrap_err();
             assert!(error.to_string().contains(args[0]), "{args:?}: {error}");
