@@ -17,6 +17,7 @@ mod review_stats;
 mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wall_queue;
 mod walls;
 
 use std::time::Duration;
@@ -101,6 +102,7 @@ pub struct Store {
     writer: AnyPool,
     backend: Backend,
     durability: Durability,
+    wall_queues: wall_queue::WallQueues,
     url: String,
 }
 
@@ -299,6 +301,7 @@ impl Store {
             writer,
             backend,
             durability: settings.durability,
+            wall_queues: wall_queue::WallQueues::default(),
             url,
         })
     }
