@@ -8,7 +8,6 @@
 //! then again accepting gzip alone, and each run prints the requests answered a second, their latency, the encoding the
 //! server chose and the bytes sent per answer.
 
-#[allow(dead_code, reason = "each benchmark uses some of the helpers")]
 mod support;
 
 use std::io::Write as _;

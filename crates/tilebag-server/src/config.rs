@@ -8,6 +8,9 @@ use clap::{Args, ValueEnum};
 
 pub use crate::connections::ConnectionLimits;
 
+pub mod database;
+pub use database::{DurabilityArg, PoolArgs};
+
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
@@ -64,6 +67,9 @@ pub struct ServeArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// The database connection pool.
+    #[command(flatten)]
+    pub pool: PoolArgs,
     /// Apply pending migrations at start-up (auto) or only report them (check)
     /// [default: auto on SQLite, check on PostgreSQL]
     #[arg(long, env = "TILEBAG_MIGRATE", value_enum)]

@@ -42,7 +42,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use config::{Config, ConnectionArgs, DatabaseArgs, LogFormat, MigrateMode, ServeArgs};
+pub use config::{
+    Config, ConnectionArgs, DatabaseArgs, LogFormat, MigrateMode, PoolArgs, ServeArgs,
+};
 pub use connections::ConnectionLimits;
 pub use state::{AppState, Lexicons};
 

@@ -17,6 +17,7 @@ mod review_stats;
 mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wall_queue;
 mod walls;
 
 use std::time::Duration;
@@ -100,6 +101,8 @@ pub struct Store {
     pool: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    durability: Durability,
+    wall_queues: wall_queue::WallQueues,
     url: String,
 }
 
@@ -126,27 +129,111 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// What a commit promises when the machine or the database crashes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// A commit is on disk before it is acknowledged (PostgreSQL `synchronous_commit = on`,
+    /// SQLite `synchronous = FULL`): a crash loses nothing acknowledged, and every commit
+    /// waits for a flush.
+    Strict,
+    /// A commit is acknowledged before it is flushed (PostgreSQL `synchronous_commit = off`,
+    /// SQLite `synchronous = NORMAL` in WAL mode): a crash of the database server or the
+    /// machine can lose the last fraction of a second of commits, but never corrupts the
+    /// database or keeps part of a transaction.
+    #[default]
+    Relaxed,
+}
+
+/// How the store keeps its connections to the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections open at once; `None`: 16 on PostgreSQL, 8 readers on SQLite (whose
+    /// writes always have one connection of their own).
+    pub max_connections: Option<u32>,
+    /// How long a query waits for a free connection before it fails.
+    pub acquire_timeout: Duration,
+    /// How long a connection may sit unused before it is closed; `None`: never.
+    pub idle_timeout: Option<Duration>,
+    /// Whether a commit waits for its flush to disk.
+    pub durability: Durability,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            max_connections: None,
+            acquire_timeout: Duration::from_secs(10),
+            idle_timeout: Some(Duration::from_mins(10)),
+            durability: Durability::Relaxed,
+        }
+    }
+}
+
+/// The statements each new connection runs first, in one round trip.
+fn session_setup(backend: Backend, durability: Durability) -> &'static str {
+    match (backend, durability) {
+        (Backend::Sqlite, Durability::Relaxed) => {
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;"
+        }
+        (Backend::Sqlite, Durability::Strict) => {
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;"
+        }
+        // The idle-in-transaction timeout is a backstop: a connection left inside a
+        // transaction is closed by the server instead of holding its locks (and vacuum) back
+        // for ever.
+        (Backend::Postgres, Durability::Relaxed) => {
+            "SET idle_in_transaction_session_timeout = '60s'; SET synchronous_commit = off"
+        }
+        (Backend::Postgres, Durability::Strict) => {
+            "SET idle_in_transaction_session_timeout = '60s'; SET synchronous_commit = on"
+        }
+    }
+}
+
+/// A connection's flush setting, as [`Store::commit_flush_setting`] reports it.
+pub(crate) async fn flush_setting(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+) -> Result<String, StoreError> {
+    use sqlx::Row;
+    match backend {
+        Backend::Postgres => Ok(sqlx::query("SHOW synchronous_commit")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?),
+        Backend::Sqlite => {
+            let level: i64 = sqlx::query("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+            let names = ["OFF", "NORMAL", "FULL", "EXTRA"];
+            Ok(usize::try_from(level)
+                .ok()
+                .and_then(|l| names.get(l))
+                .map_or_else(|| level.to_string(), |n| (*n).to_owned()))
+        }
+    }
+}
+
 async fn connect_pool(
     url: &str,
     backend: Backend,
     connections: u32,
+    settings: &PoolSettings,
 ) -> Result<AnyPool, StoreError> {
+    let durability = settings.durability;
     AnyPoolOptions::new()
         .max_connections(connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout)
+        .idle_timeout(settings.idle_timeout)
+        // No ping when a connection is taken from the pool: on PostgreSQL it is a round trip
+        // per query or transaction. A connection that died while idle fails its next query
+        // instead, and sqlx's ping when a connection goes back to the pool (which it always
+        // makes, after the caller has let go of it) closes it rather than keep it.
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                match backend {
-                    Backend::Sqlite => conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                    ),
-                    // A backstop: a connection left inside a transaction is closed by the
-                    // server instead of holding its locks (and vacuum) back for ever.
-                    Backend::Postgres => {
-                        conn.execute("SET idle_in_transaction_session_timeout = '60s'")
-                    }
-                }
-                .await?;
+                conn.execute(session_setup(backend, durability)).await?;
                 Ok(())
             })
         })
@@ -156,8 +243,14 @@ async fn connect_pool(
 }
 
 impl Store {
-    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...` with the default
+    /// [`PoolSettings`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Store, StoreError> {
         install_default_drivers();
         let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let rest = rest.trim_start_matches("//");
@@ -183,11 +276,23 @@ impl Store {
         };
         let (pool, writer) = match backend {
             Backend::Sqlite => (
-                connect_pool(&url, backend, 8).await?,
-                connect_pool(&url, backend, 1).await?,
+                connect_pool(
+                    &url,
+                    backend,
+                    settings.max_connections.unwrap_or(8),
+                    settings,
+                )
+                .await?,
+                connect_pool(&url, backend, 1, settings).await?,
             ),
             Backend::Postgres => {
-                let pool = connect_pool(&url, backend, 16).await?;
+                let pool = connect_pool(
+                    &url,
+                    backend,
+                    settings.max_connections.unwrap_or(16),
+                    settings,
+                )
+                .await?;
                 (pool.clone(), pool)
             }
         };
@@ -195,6 +300,8 @@ impl Store {
             pool,
             writer,
             backend,
+            durability: settings.durability,
+            wall_queues: wall_queue::WallQueues::default(),
             url,
         })
     }
@@ -209,6 +316,28 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.pool.execute("SELECT 1").await?;
         Ok(())
+    }
+
+    /// The settings the pool runs with: most connections, acquire and idle timeouts, and
+    /// whether it pings a connection as it is taken.
+    #[must_use]
+    pub fn pool_settings(&self) -> (PoolSettings, bool) {
+        let options = self.pool.options();
+        let settings = PoolSettings {
+            max_connections: Some(options.get_max_connections()),
+            acquire_timeout: options.get_acquire_timeout(),
+            idle_timeout: options.get_idle_timeout(),
+            durability: self.durability,
+        };
+        (settings, options.get_test_before_acquire())
+    }
+
+    /// How a connection that commits is set to flush, as the database reports it:
+    /// PostgreSQL's `synchronous_commit` (`on`, `off`, ...) or SQLite's `synchronous`
+    /// (`OFF`, `NORMAL`, `FULL`, `EXTRA`).
+    pub async fn commit_flush_setting(&self) -> Result<String, StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        flush_setting(&mut conn, self.backend).await
     }
 
     /// Connections open and idle.

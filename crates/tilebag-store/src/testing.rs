@@ -115,6 +115,26 @@ impl Drop for TestDatabase {
 }
 
 impl crate::Store {
+    /// The flush setting ([`crate::Store::commit_flush_setting`]) of `n` pooled connections
+    /// held at once, so each is a connection of its own, then (on SQLite) of the writer.
+    pub async fn flush_settings_for_tests(
+        &self,
+        n: usize,
+    ) -> Result<Vec<String>, crate::StoreError> {
+        let mut held = Vec::with_capacity(n);
+        let mut settings = Vec::with_capacity(n + 1);
+        for _ in 0..n {
+            let mut conn = self.pool.acquire().await?;
+            settings.push(crate::flush_setting(&mut conn, self.backend).await?);
+            held.push(conn);
+        }
+        drop(held);
+        if self.backend == crate::Backend::Sqlite {
+            settings.push(self.commit_flush_setting().await?);
+        }
+        Ok(settings)
+    }
+
     /// Rows in a table, for tests that check what was stored or deleted.
     pub async fn rows_for_tests(&self, table: &str) -> Result<i64, crate::StoreError> {
         let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))

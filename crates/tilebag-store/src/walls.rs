@@ -202,6 +202,16 @@ pub enum Decision<T> {
     Done(WallChange, T),
 }
 
+/// How [`Store::modify_wall`]'s attempt without a transaction ended.
+enum Unlocked<T> {
+    /// Stored (or nothing to store): the answer.
+    Done(T),
+    /// The change asked for the study list of the wall as read here.
+    NeedList(StoredWall),
+    /// Take the row lock and decide again.
+    Lock,
+}
+
 impl Store {
     /// Stores a new wall with its first round, and, for a challenge, the player's entry (if
     /// this is their first attempt), in one transaction. Returns the wall and whether the
@@ -308,6 +318,11 @@ impl Store {
     /// wall plays, the challenge entry and its misses — in one transaction, stamped `now`
     /// (Unix seconds). `change` is asked first without the study list (which can be large);
     /// if it answers [`Decision::NeedList`], again with it.
+    ///
+    /// This process's changes to one wall wait their turn in a queue of its own, holding no
+    /// connection. On PostgreSQL a change to the round alone is first tried without a
+    /// transaction (see `modify_wall_unlocked`); when another replica changed the round in
+    /// between, `change` is asked again under the row lock, so it must be pure.
     pub async fn modify_wall<T, E, F>(
         &self,
         id: WallId,
@@ -321,6 +336,21 @@ impl Store {
         F: Fn(&StoredWall, Option<&str>) -> Result<Decision<T>, E> + Send + 'static,
     {
         let (user, guest) = owner_columns(owner);
+        // This process's changes to one wall take turns here, holding no connection.
+        let _turn = self.wall_queues.turn(id.0).await;
+        // The wall as the unlocked attempt saw it, when it was told the list is needed: read
+        // the same under the lock, it needs no second asking.
+        let mut needs_list = None;
+        if self.backend == crate::Backend::Postgres {
+            match self
+                .modify_wall_unlocked(id, user, guest.as_deref(), now, &change)
+                .await?
+            {
+                Unlocked::Done(result) => return Ok(result),
+                Unlocked::NeedList(seen) => needs_list = Some(seen),
+                Unlocked::Lock => {}
+            }
+        }
         let lock = match self.backend {
             crate::Backend::Sqlite => "",
             crate::Backend::Postgres => " FOR UPDATE OF w",
@@ -337,7 +367,12 @@ impl Store {
                 .await
                 .map_err(StoreError::from)?;
                 let stored = wall(&row).map_err(StoreError::from)?;
-                let (update, result) = match change(&stored, None)? {
+                let first = if needs_list.as_ref() == Some(&stored) {
+                    Decision::NeedList
+                } else {
+                    change(&stored, None)?
+                };
+                let (update, result) = match first {
                     Decision::Done(update, result) => (update, result),
                     Decision::NeedList => {
                         // A saved list is read from the list itself, locked: the wall's copy
@@ -380,6 +415,67 @@ impl Store {
             })
         })
         .await
+    }
+
+    /// [`Store::modify_wall`] without a transaction, on PostgreSQL, for a change to the
+    /// wall's round alone (a guess, mostly): one read, then one `UPDATE` that applies only if
+    /// the round is still the one read, both on one connection — two round trips instead of
+    /// `BEGIN`, `SELECT ... FOR UPDATE`, `UPDATE` and `COMMIT`. Otherwise (the change needs
+    /// more, or another replica changed the round in between) the caller takes the row lock
+    /// and decides again.
+    async fn modify_wall_unlocked<T, E, F>(
+        &self,
+        id: WallId,
+        user: Option<i64>,
+        guest: Option<&str>,
+        now: i64,
+        change: &F,
+    ) -> Result<Unlocked<T>, E>
+    where
+        E: From<StoreError>,
+        F: Fn(&StoredWall, Option<&str>) -> Result<Decision<T>, E>,
+    {
+        let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
+        let row = sqlx::query(&format!(
+            "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}"
+        ))
+        .bind(id.0)
+        .bind(user)
+        .bind(guest)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(StoreError::from)?;
+        let stored = wall(&row).map_err(StoreError::from)?;
+        let (update, result) = match change(&stored, None)? {
+            Decision::Done(update, result)
+                if update.list.is_none()
+                    && (update.entry.is_none() || stored.entry_finished != Some(false)) =>
+            {
+                (update, result)
+            }
+            Decision::Done(..) => return Ok(Unlocked::Lock),
+            Decision::NeedList => return Ok(Unlocked::NeedList(stored)),
+        };
+        let Some(round) = update.round else {
+            return Ok(Unlocked::Done(result)); // Nothing changed (a word found before).
+        };
+        let done = sqlx::query(
+            "UPDATE walls SET round = $1, deadline = $2, running = $3, updated_at = $4 WHERE id = $5 AND round = $6",
+        )
+        .bind(round.round)
+        .bind(round.deadline)
+        .bind(i64::from(round.running))
+        .bind(now)
+        .bind(id.0)
+        .bind(stored.round.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::from)?;
+        Ok(if done.rows_affected() == 1 {
+            Unlocked::Done(result)
+        } else {
+            Unlocked::Lock
+        })
     }
 
     /// Running walls whose clock ran out before `now_ms`, at most `limit` of them, for the

@@ -1,6 +1,10 @@
 //! What the load benchmarks share: their settings from the environment, a real server on a
 //! real SQLite file on a runtime of its own, percentiles, memory and the server's own view
 //! of its latency.
+#![allow(
+    dead_code,
+    reason = "each load benchmark uses only the helpers it needs"
+)]
 
 use std::time::Duration;
 
@@ -66,14 +70,41 @@ pub fn session_cookie(response: &reqwest::Response) -> String {
 /// Runs the server on a runtime and thread of its own, as in production, so the simulated
 /// players (on the main runtime) do not share its scheduler. Returns its base URL.
 pub fn start_server() -> String {
+    start_server_until("sqlite", std::future::pending()).base
+}
+
+/// A server that [`start_server_until`] started.
+pub struct Server {
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The URL of its database.
+    pub database_url: String,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Server {
+    /// Waits until the server has stopped (its shutdown future resolved) and its database
+    /// is dropped.
+    pub fn join(self) {
+        self.thread.join().expect("server thread");
+    }
+}
+
+/// Runs the server on a fresh database on `backend` ("sqlite" or "postgres", see
+/// [`TestDatabase::new`]) on a runtime and thread of its own, until `shutdown` resolves;
+/// then the database is dropped.
+pub fn start_server_until(
+    backend: &'static str,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Server {
     let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .expect("runtime");
         runtime.block_on(async move {
-            let db = TestDatabase::new("sqlite").await;
+            let db = TestDatabase::new(backend).await;
             let store = Store::connect(&db.url).await.expect("connect");
             let clock = tilebag_server::app::Clock::system();
             store.migrate(clock.now_s()).await.expect("migrate");
@@ -82,24 +113,26 @@ pub fn start_server() -> String {
             config.registration_limit.per_address = u32::MAX;
             config.registration_limit.total = u32::MAX;
             let state = AppState::new(
-                store,
+                store.clone(),
                 Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),
                 config,
             );
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
-            sender
-                .send(format!(
-                    "http://{}",
-                    listener.local_addr().expect("address")
-                ))
-                .expect("send");
-            let _ = tilebag_server::serve(listener, state, std::future::pending()).await;
+            let base = format!("http://{}", listener.local_addr().expect("address"));
+            sender.send((base, db.url.clone())).expect("send");
+            let _ = tilebag_server::serve(listener, state, shutdown).await;
+            store.close().await;
             drop(db);
         });
     });
-    receiver.recv().expect("server address")
+    let (base, database_url) = receiver.recv().expect("server address");
+    Server {
+        base,
+        database_url,
+        thread,
+    }
 }
 
 /// Prints the server's own latency histogram (time from request to response, without the

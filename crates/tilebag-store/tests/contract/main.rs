@@ -129,5 +129,6 @@ where
 
 mod accounts;
 mod challenges;
+mod connections;
 mod migrations;
 mod walls;

@@ -144,6 +144,50 @@ async fn modify_wall_is_atomic_under_concurrency() {
     }
 }
 
+#[tokio::test]
+async fn modify_wall_loses_no_update_between_two_servers_on_one_database() {
+    // Replicas share a database on PostgreSQL only; a SQLite file has one server.
+    let backends = backends("modify_wall_loses_no_update_between_two_servers_on_one_database");
+    for backend in backends.into_iter().filter(|b| *b == "postgres") {
+        let (db, one) = migrated(backend).await;
+        // A second replica: its changes do not wait in the first one's queue.
+        let other = Store::connect(&db.url).await.expect("connect");
+        let alice = one.create_user("alice", "h", NOW).await.unwrap();
+        let owner = Owner::User(alice.id);
+        let (wall, _) = one
+            .create_wall(new_wall(&owner, "{\"n\":0}", 9_000), NOW)
+            .await
+            .unwrap();
+        let seen = in_parallel((0..60).map(|i| {
+            let store = if i % 2 == 0 {
+                one.clone()
+            } else {
+                other.clone()
+            };
+            let owner = owner.clone();
+            async move {
+                store
+                    .modify_wall(wall, Some(&owner), NOW, |stored: &StoredWall, _| {
+                        let n = counter(&stored.round)?;
+                        let next = round_change(&format!("{{\"n\":{}}}", n + 1), 9_000, true);
+                        Ok::<_, StoreError>(Decision::Done(next, n))
+                    })
+                    .await
+            }
+        }))
+        .await;
+        let mut seen: Vec<i64> = seen.into_iter().map(Result::unwrap).collect();
+        seen.sort_unstable();
+        assert_eq!(
+            seen,
+            (0..60).collect::<Vec<i64>>(),
+            "{backend}: each change saw the one before it, whichever server made it"
+        );
+        let round = one.wall(wall, &owner).await.unwrap().round;
+        assert_eq!(counter(&round).unwrap(), 60, "{backend}: no lost update");
+    }
+}
+
 /// A wall change's own refusal, passed through `modify_wall` as it is.
 #[derive(Debug)]
 enum Refused {

@@ -10,7 +10,7 @@ use tilebag_server::app::Clock;
 use tilebag_server::{
     AppState, Config, ConnectionLimits, DatabaseArgs, Lexicons, LogFormat, MigrateMode, ServeArgs,
 };
-use tilebag_store::{Backend, Store};
+use tilebag_store::{Backend, PoolSettings, Store};
 
 use crate::library::Library;
 
@@ -22,12 +22,20 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn connect(database: &DatabaseArgs, data_dir: &Path) -> anyhow::Result<Store> {
+    connect_with(database, data_dir, &PoolSettings::default()).await
+}
+
+async fn connect_with(
+    database: &DatabaseArgs,
+    data_dir: &Path,
+    settings: &PoolSettings,
+) -> anyhow::Result<Store> {
     let url = database.url(data_dir);
     if database.database_url.is_none() {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
     }
-    Ok(Store::connect(&url).await?)
+    Ok(Store::connect_with(&url, settings).await?)
 }
 
 fn init_logging(format: LogFormat) {
@@ -120,7 +128,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
     init_logging(args.log_format);
     let connections = connection_limits(args);
     runtime()?.block_on(async {
-        let store = connect(&args.database, data_dir).await?;
+        let store = connect_with(&args.database, data_dir, &args.pool.settings()).await?;
         let migrate = args.migrate.unwrap_or(match store.backend() {
             Backend::Sqlite => MigrateMode::Auto,
             Backend::Postgres => MigrateMode::Check,
