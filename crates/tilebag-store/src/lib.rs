@@ -226,11 +226,11 @@ async fn connect_pool(
         .max_connections(connections)
         .acquire_timeout(settings.acquire_timeout)
         .idle_timeout(settings.idle_timeout)
-        // No ping when a connection is taken from the pool: on PostgreSQL it is a round trip
-        // per query or transaction. A connection that died while idle fails its next query
-        // instead, and sqlx's ping when a connection goes back to the pool (which it always
-        // makes, after the caller has let go of it) closes it rather than keep it.
-        .test_before_acquire(false)
+        // On PostgreSQL a connection is tested as it is taken from the pool: a connection the
+        // database closed (a restart, a failover) would otherwise fail the request sent on it,
+        // and each such failure keeps the server unready for 30 s. SQLite's connections are in
+        // the process and cannot be closed under it, so they go out untested.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 conn.execute(session_setup(backend, durability)).await?;

@@ -6,8 +6,10 @@ use tilebag_store::testing::{TestDatabase, backends};
 use tilebag_store::{Durability, PoolSettings, Store};
 
 #[tokio::test]
-async fn the_pool_takes_its_settings_and_pings_no_connection_it_hands_out() {
-    for backend in backends("the_pool_takes_its_settings_and_pings_no_connection_it_hands_out") {
+async fn the_pool_takes_its_settings_and_tests_only_postgresql_connections_it_hands_out() {
+    for backend in
+        backends("the_pool_takes_its_settings_and_tests_only_postgresql_connections_it_hands_out")
+    {
         let db = TestDatabase::new(backend).await;
         let store = Store::connect(&db.url).await.expect("connect");
         let (settings, pings) = store.pool_settings();
@@ -20,9 +22,10 @@ async fn the_pool_takes_its_settings_and_pings_no_connection_it_hands_out() {
             },
             "{backend}: the defaults"
         );
-        assert!(
-            !pings,
-            "{backend}: no ping before a connection is handed out"
+        assert_eq!(
+            pings,
+            backend == "postgres",
+            "{backend}: a connection is tested as it is handed out only on PostgreSQL"
         );
         store.close().await;
 
@@ -33,7 +36,11 @@ async fn the_pool_takes_its_settings_and_pings_no_connection_it_hands_out() {
             durability: Durability::Strict,
         };
         let store = Store::connect_with(&db.url, &asked).await.expect("connect");
-        assert_eq!(store.pool_settings(), (asked, false), "{backend}");
+        assert_eq!(
+            store.pool_settings(),
+            (asked, backend == "postgres"),
+            "{backend}"
+        );
         store.ping().await.expect("the database answers");
         store.close().await;
     }
