@@ -198,6 +198,13 @@ impl From<crate::app::ServiceError> for AppError {
             ServiceError::Forbidden { code, message } => {
                 AppError::new(StatusCode::FORBIDDEN, code, message)
             }
+            ServiceError::Busy {
+                retry_after,
+                message,
+            } => AppError {
+                retry_after: Some(retry_after),
+                ..AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+            },
             ServiceError::Store(error) => error.into(),
             ServiceError::Document(detail) => AppError::internal(detail),
         }

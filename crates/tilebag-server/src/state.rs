@@ -124,6 +124,7 @@ impl AppState {
             clock,
             rules: Arc::new(rules),
             storage: Arc::default(),
+            fitting: Arc::new(tokio::sync::Semaphore::new(1)),
         };
         AppState(Arc::new(Inner {
             app,

@@ -595,8 +595,9 @@ async fn a_card_marked_forgotten_on_its_page_relearns_now_and_a_stale_page_chang
 }
 
 #[tokio::test]
-async fn a_suspended_card_is_not_graded_until_it_is_brought_back() {
-    for backend in backends("a_suspended_card_is_not_graded_until_it_is_brought_back") {
+async fn a_suspended_card_is_not_graded_or_forgotten_until_it_is_brought_back() {
+    for backend in backends("a_suspended_card_is_not_graded_or_forgotten_until_it_is_brought_back")
+    {
         let app = spawn_app(backend).await;
         let lu = Player::register(&app, "luisa").await;
         let deck = new_deck(&lu, "Sevens", json!({})).await;
@@ -613,8 +614,27 @@ async fn a_suspended_card_is_not_graded_until_it_is_brought_back() {
                 json!({ "cards": [card["id"]], "suspended": suspended }),
             )
         };
+        let forget = |card: &Value| {
+            lu.client
+                .post(lu.app.url(&format!("/api/v1/cards/{}/forget", card["id"])))
+                .header("x-csrf-token", &lu.csrf)
+                .json(&json!({ "version": card["version"] }))
+                .send()
+        };
+        let (status, code, _) = error_of(forget(&card).await.unwrap()).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (409, "card_new"),
+            "{backend}: never reviewed"
+        );
         assert_eq!(suspend(true).await["changed"], 1);
         let shown = lu.get(&format!("/api/v1/cards/{}", card["id"])).await;
+        let (status, code, _) = error_of(forget(&shown).await.unwrap()).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (409, "card_suspended"),
+            "{backend}"
+        );
         let (status, code, message) = error_of(grade(&lu, &shown, 3).await).await;
         assert_eq!(
             (status, code.as_str()),
@@ -628,4 +648,41 @@ async fn a_suspended_card_is_not_graded_until_it_is_brought_back() {
         let back = lu.get(&format!("/api/v1/cards/{}", card["id"])).await;
         assert_eq!(graded(&lu, &back, 3).await["reps"], 1, "{backend}");
     }
+}
+
+#[tokio::test]
+async fn a_fit_waits_for_the_one_fit_at_a_time_and_is_told_to_come_back_while_others_are_served() {
+    let app = spawn_app("sqlite").await;
+    let ada = Player::register(&app, "adaline").await;
+    let turn = app.state.app.fitting.clone().acquire_owned().await.unwrap();
+    let waiting = {
+        let request = ada
+            .client
+            .post(app.url("/api/v1/review/parameters"))
+            .header("x-csrf-token", &ada.csrf)
+            .send();
+        tokio::spawn(request)
+    };
+    // While it waits, everyone else is served.
+    for _ in 0..5 {
+        assert_eq!(ada.get("/api/v1/decks").await, json!([]));
+    }
+    let response = waiting.await.unwrap().unwrap();
+    assert_eq!(response.headers()["retry-after"], "30");
+    let (status, code, message) = error_of(response).await;
+    assert_eq!((status, code.as_str()), (503, "busy"), "{message}");
+    drop(turn);
+    let response = ada
+        .client
+        .post(app.url("/api/v1/review/parameters"))
+        .header("x-csrf-token", &ada.csrf)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(response).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (409, "too_few_reviews"),
+        "its turn came"
+    );
 }

@@ -135,8 +135,8 @@ fn rows_with_impossible_counts_or_times_are_refused_saying_which_column() {
         cardbox: Some(3),
         ..CardboxRow::default()
     };
-    assert_eq!(check_row(&fine), Ok(()));
-    let refused = |row: CardboxRow| check_row(&row).unwrap_err();
+    assert_eq!(check_row(&fine, MAX_TIME_S), Ok(()));
+    let refused = |row: CardboxRow| check_row(&row, MAX_TIME_S).unwrap_err();
     let message = refused(CardboxRow {
         incorrect: Some(4_294_967_295),
         ..fine.clone()
@@ -157,7 +157,19 @@ fn rows_with_impossible_counts_or_times_are_refused_saying_which_column() {
     );
     let message = refused(CardboxRow {
         last_correct: Some(1 << 62),
-        ..fine
+        ..fine.clone()
     });
     assert!(message.starts_with("last_correct is"), "{message}");
+    let message = refused(CardboxRow {
+        next_scheduled: Some(-5),
+        ..fine.clone()
+    });
+    assert_eq!(message, "next_scheduled is -5, before 1970 in Unix seconds");
+    let answered_later = CardboxRow {
+        last_correct: Some(NOW_S + 86_400),
+        ..fine
+    };
+    let message = check_row(&answered_later, NOW_S).unwrap_err();
+    assert!(message.contains("in the future"), "{message}");
+    assert_eq!(check_row(&answered_later, NOW_S + 86_400), Ok(()));
 }

@@ -104,7 +104,7 @@ pub async fn import(
     let mut reasons = Vec::new();
     for (number, row) in file.rows {
         let front = row.and_then(|row| {
-            check_row(&row)?;
+            check_row(&row, now.div_euclid(1000))?;
             let front = card_front(lexicon, kind, &row.question)?;
             if let Some(first) = first_row.get(&front) {
                 return Err(format!(

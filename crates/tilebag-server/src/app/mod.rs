@@ -40,6 +40,8 @@ pub struct App {
     pub rules: Arc<Rules>,
     /// Whether the database is taking writes.
     pub storage: Arc<health::Storage>,
+    /// The one turn to fit a player's parameters (see [`review::optimize`]).
+    pub fitting: Arc<tokio::sync::Semaphore>,
 }
 
 /// Limits and settings of the services, from the server's configuration.
@@ -80,6 +82,14 @@ pub enum ServiceError {
         /// Stable code, e.g. `future_day`.
         code: &'static str,
         /// Why.
+        message: String,
+    },
+    /// The server is busy with work of this kind: try again after `retry_after` seconds.
+    #[error("{message}")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+        /// What is busy.
         message: String,
     },
     /// The store failed.

@@ -404,6 +404,20 @@ fn scheduler_with(
         .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.0)))
 }
 
+/// Refuses a suspended card: it is left out of reviews until brought back.
+fn not_suspended(card: &StoredCard) -> Result<(), ServiceError> {
+    if card.schedule.suspended {
+        return Err(ServiceError::conflict(
+            "card_suspended",
+            format!(
+                "card {} is suspended: bring it back to review it",
+                card.id.0
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// One of the player's cards with its deck's lexicon and its scheduler, read at once.
 async fn review_target(
     app: &App,
@@ -477,12 +491,7 @@ pub async fn grade(
     took_ms: u32,
 ) -> Result<Done, ServiceError> {
     let (target, scheduler) = review_target(app, user, id).await?;
-    if target.card.schedule.suspended {
-        return Err(ServiceError::conflict(
-            "card_suspended",
-            format!("card {} is suspended: bring it back to review it", id.0),
-        ));
-    }
+    not_suspended(&target.card)?;
     let now = app.clock.now_ms();
     let reviewed = scheduler
         .review(card_number(id), &target.card.schedule, rating, now, took_ms)
@@ -498,6 +507,16 @@ pub async fn forget(
     version: i64,
 ) -> Result<Done, ServiceError> {
     let (target, scheduler) = review_target(app, user, id).await?;
+    not_suspended(&target.card)?;
+    if target.card.schedule.state == review::CardState::New {
+        return Err(ServiceError::conflict(
+            "card_new",
+            format!(
+                "card {} has never been reviewed: there is nothing to forget",
+                id.0
+            ),
+        ));
+    }
     let reviewed = scheduler
         .forget(card_number(id), &target.card.schedule, app.clock.now_ms())
         .map_err(|e| ServiceError::conflict("bad_memory", e.to_string()))?;
@@ -622,12 +641,17 @@ fn at_once(ids: &[CardId]) -> Result<(), ServiceError> {
 /// Fits the player's parameters to their review history and schedules with them from now
 /// on. The optimizer runs on a blocking thread, one fit at a time on the server.
 pub async fn optimize(app: &App, user: UserId) -> Result<Fit, ServiceError> {
-    static FITTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-    let history = app.store.review_history(user).await?;
-    let _turn = FITTING
-        .acquire()
+    // The turn comes first: a fit waiting for it holds no database connection and no
+    // history in memory, and one that waits too long is told to come back.
+    let busy = || ServiceError::Busy {
+        retry_after: 30,
+        message: "the server is fitting another player's parameters, try again in 30 s".into(),
+    };
+    let _turn = tokio::time::timeout(FIT_WAIT, app.fitting.acquire())
         .await
-        .map_err(|_| ServiceError::conflict("busy", "the server is shutting down"))?;
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
+    let history = app.store.review_history(user).await?;
     let fit = tokio::task::spawn_blocking(move || review::fit(&history))
         .await
         .map_err(|e| ServiceError::Document(format!("the fit failed: {e}")))?
@@ -642,6 +666,9 @@ pub async fn optimize(app: &App, user: UserId) -> Result<Fit, ServiceError> {
         .await?;
     Ok(fit)
 }
+
+/// How long a request to fit parameters waits for the one fit at a time.
+pub const FIT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Most players the daily job refits in one run.
 pub const REFITS_PER_RUN: i64 = 20;

@@ -54,12 +54,13 @@ pub const MAX_COUNT: i64 = 1_000_000;
 /// The latest time an imported row may name: the end of the year 9999, Unix seconds.
 pub const MAX_TIME_S: i64 = 253_402_300_799;
 
-/// Why a row's numbers cannot be a card's record, if they cannot: counts of answers above
-/// [`MAX_COUNT`], or times after [`MAX_TIME_S`].
+/// Why a row's numbers cannot be a card's record at `now_s` (Unix seconds), if they cannot:
+/// counts of answers above [`MAX_COUNT`]; times before 1970 or after [`MAX_TIME_S`]; a
+/// last right answer after `now_s`.
 ///
 /// # Errors
 /// The column at fault, its value and the bound, in words.
-pub fn check_row(row: &CardboxRow) -> Result<(), String> {
+pub fn check_row(row: &CardboxRow, now_s: i64) -> Result<(), String> {
     for (column, value) in [("correct", row.correct), ("incorrect", row.incorrect)] {
         if let Some(n) = value.filter(|n| *n > MAX_COUNT) {
             return Err(format!(
@@ -71,11 +72,22 @@ pub fn check_row(row: &CardboxRow) -> Result<(), String> {
         ("last_correct", row.last_correct),
         ("next_scheduled", row.next_scheduled),
     ] {
-        if let Some(s) = value.filter(|s| *s > MAX_TIME_S) {
-            return Err(format!(
-                "{column} is {s}, after the year 9999 in Unix seconds"
-            ));
+        match value {
+            Some(s) if s > MAX_TIME_S => {
+                return Err(format!(
+                    "{column} is {s}, after the year 9999 in Unix seconds"
+                ));
+            }
+            Some(s) if s < 0 => {
+                return Err(format!("{column} is {s}, before 1970 in Unix seconds"));
+            }
+            _ => {}
         }
+    }
+    if let Some(s) = row.last_correct.filter(|s| *s > now_s) {
+        return Err(format!(
+            "last_correct is {s}, in the future: the question cannot have been answered then"
+        ));
     }
     Ok(())
 }

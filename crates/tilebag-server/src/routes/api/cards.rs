@@ -298,7 +298,7 @@ pub struct VersionIn {
 /// Marks a card forgotten now (a miss at a tournament): it relearns as after an Again, and
 /// the mark can be undone like a review.
 #[utoipa::path(post, path = "/api/v1/cards/{id}/forget", operation_id = "forget_card", params(("id" = i64, Path)), request_body = VersionIn, security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 200, body = GradedOut), (status = 404, description = "no such card of yours"), (status = 409, description = "the card changed since it was shown")))]
+    responses((status = 200, body = GradedOut), (status = 404, description = "no such card of yours"), (status = 409, description = "the card changed since it was shown (`card_changed`), is suspended (`card_suspended`) or was never reviewed (`card_new`)")))]
 pub async fn forget(
     State(state): State<AppState>,
     player: Player,

@@ -228,7 +228,7 @@ pub async fn parameters(
 /// Fits the player's parameters to their review history (at least 400 reviews) and
 /// schedules with them from now on; answers the fitted and default figures.
 #[utoipa::path(post, path = "/api/v1/review/parameters", operation_id = "optimize", security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 200, body = ParametersOut), (status = 409, description = "too few reviews, or the fit failed")))]
+    responses((status = 200, body = ParametersOut), (status = 409, description = "too few reviews, or the fit failed"), (status = 503, description = "another fit took the turn for 10 s: try again after Retry-After")))]
 pub async fn optimize(State(state): State<AppState>, player: Player) -> Result<Response, AppError> {
     let user = player.account()?;
     let fit = review::optimize(&state.app, user.id).await?;
