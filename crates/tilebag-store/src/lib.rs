@@ -9,6 +9,7 @@
 mod accounts;
 mod cards;
 mod challenges;
+mod checkpoint;
 mod decks;
 mod lists;
 mod migrate;
@@ -103,6 +104,8 @@ pub struct Store {
     backend: Backend,
     durability: Durability,
     wall_queues: wall_queue::WallQueues,
+    /// SQLite's log checkpoints (none on PostgreSQL).
+    checkpoints: checkpoint::Checkpoints,
     url: String,
 }
 
@@ -173,10 +176,10 @@ impl Default for PoolSettings {
 fn session_setup(backend: Backend, durability: Durability) -> &'static str {
     match (backend, durability) {
         (Backend::Sqlite, Durability::Relaxed) => {
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;"
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;"
         }
         (Backend::Sqlite, Durability::Strict) => {
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;"
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;"
         }
         // The idle-in-transaction timeout is a backstop: a connection left inside a
         // transaction is closed by the server instead of holding its locks (and vacuum) back
@@ -296,12 +299,17 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
+        let checkpoints = match backend {
+            Backend::Sqlite => checkpoint::start(pool.clone()),
+            Backend::Postgres => checkpoint::Checkpoints::default(),
+        };
         Ok(Store {
             pool,
             writer,
             backend,
             durability: settings.durability,
             wall_queues: wall_queue::WallQueues::default(),
+            checkpoints,
             url,
         })
     }
@@ -370,6 +378,22 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// SQLite log checkpoints made by the store's own task so far (0 on PostgreSQL).
+    #[must_use]
+    pub fn checkpoints_made(&self) -> u64 {
+        self.checkpoints.made()
+    }
+
+    /// Pages of log after which a commit on the writer would checkpoint itself (SQLite's
+    /// `wal_autocheckpoint`; 0: never, the store's task does it).
+    pub async fn commit_checkpoint_pages(&self) -> Result<i64, StoreError> {
+        use sqlx::Row;
+        Ok(sqlx::query("PRAGMA wal_autocheckpoint")
+            .fetch_one(&self.writer)
+            .await?
+            .try_get(0)?)
     }
 
     /// SQLite's journal mode, `foreign_keys`, `busy_timeout` and `synchronous` (1 = NORMAL)

@@ -122,6 +122,25 @@ async fn concurrent_migrations_apply_each_migration_once() {
 }
 
 #[tokio::test]
+async fn sqlite_commits_leave_checkpoints_to_a_task_of_the_stores_own() {
+    let (_db, store) = fresh("sqlite").await;
+    assert_eq!(
+        store.commit_checkpoint_pages().await.unwrap(),
+        0,
+        "a commit never checkpoints"
+    );
+    let before = store.checkpoints_made();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while store.checkpoints_made() < before + 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
 async fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
     let (_db, store) = fresh("sqlite").await;
     assert_eq!(
