@@ -112,6 +112,9 @@ pub fn start_server_until(
             let mut config = Config::default();
             config.registration_limit.per_address = u32::MAX;
             config.registration_limit.total = u32::MAX;
+            // ... and so does every simulated guest start a wall.
+            config.guest_limit.walls_per_address = u32::MAX;
+            config.guest_limit.walls_total = u32::MAX;
             let state = AppState::new(
                 store.clone(),
                 Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0),
