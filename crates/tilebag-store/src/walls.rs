@@ -357,16 +357,7 @@ impl Store {
         };
         self.unit(move |conn| {
             Box::pin(async move {
-                let row = sqlx::query(&format!(
-                    "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}{lock}"
-                ))
-                .bind(id.0)
-                .bind(user)
-                .bind(guest)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(StoreError::from)?;
-                let stored = wall(&row).map_err(StoreError::from)?;
+                let stored = owned_wall(conn, id, user, guest.as_deref(), lock).await?;
                 let first = if needs_list.as_ref() == Some(&stored) {
                     Decision::NeedList
                 } else {
@@ -436,16 +427,7 @@ impl Store {
         F: Fn(&StoredWall, Option<&str>) -> Result<Decision<T>, E>,
     {
         let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
-        let row = sqlx::query(&format!(
-            "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}"
-        ))
-        .bind(id.0)
-        .bind(user)
-        .bind(guest)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(StoreError::from)?;
-        let stored = wall(&row).map_err(StoreError::from)?;
+        let stored = owned_wall(&mut conn, id, user, guest, "").await?;
         let (update, result) = match change(&stored, None)? {
             Decision::Done(update, result)
                 if update.list.is_none()
@@ -608,4 +590,23 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// The owner's wall `id`, read on `conn`; `lock` is added to the query (a row lock, or "").
+async fn owned_wall(
+    conn: &mut sqlx::AnyConnection,
+    id: WallId,
+    user: Option<i64>,
+    guest: Option<&str>,
+    lock: &str,
+) -> Result<StoredWall, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {WALL_COLUMNS} FROM {WALL_FROM} WHERE w.id = $1 AND {OWNED}{lock}"
+    ))
+    .bind(id.0)
+    .bind(user)
+    .bind(guest)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(wall(&row)?)
 }
