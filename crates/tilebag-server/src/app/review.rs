@@ -12,9 +12,7 @@ use tilebag_store::{
     Added, CardId, CardKind, DeckError, DeckHead, DeckId, DueQueue, ListId, Owner, ReviewTarget,
     Scope, StoreError, StoredCard, StoredDeck, StoredFit, Undone, User, UserId, WallId,
 };
-use tilebag_study::review::{
-    self, DeckSettings, Fit, ModelVersion, Parameters, Rating, ReviewLog, Scheduler,
-};
+use tilebag_study::review::{self, DeckSettings, Fit, ModelVersion, Rating, ReviewLog, Scheduler};
 
 use tilebag_study::cards::{Answer, Judgement, Prompt};
 
@@ -380,28 +378,28 @@ pub async fn parameters(app: &App, user: &User) -> Result<Option<StoredFit>, Ser
     Ok(app.store.parameters(user.id, ModelVersion::Fsrs6).await?)
 }
 
-/// The scheduler of a deck, with the player's parameters.
-pub async fn scheduler(
-    app: &App,
-    user: &User,
-    deck: &StoredDeck,
-) -> Result<Scheduler, ServiceError> {
-    let fit = parameters(app, user).await?;
-    scheduler_with(fit, &deck.settings, deck.id)
+/// Whether a fit schedules the player's cards: only when its parameters predict the player's
+/// reviews at least as well as the defaults do.
+#[must_use]
+pub fn fit_schedules(fit: &Fit) -> bool {
+    fit.fitted.log_loss <= fit.default.log_loss
 }
 
-/// The scheduler of deck `deck`'s `settings` with the player's `fit`: fitted parameters
-/// schedule only when they predict the player's reviews at least as well as the defaults.
-fn scheduler_with(
+/// The scheduler of a deck's `settings` with the player's `fit` if it schedules (see
+/// [`fit_schedules`]), else the defaults; and whether the fit is in use.
+pub fn scheduler_with(
     fit: Option<StoredFit>,
     settings: &DeckSettings,
     deck: DeckId,
-) -> Result<Scheduler, ServiceError> {
-    let parameters = fit
-        .filter(|p| p.fit.fitted.log_loss <= p.fit.default.log_loss)
-        .map_or_else(Parameters::default, |p| p.fit.parameters);
-    Scheduler::new(&parameters, settings)
-        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.0)))
+) -> Result<(Scheduler, bool), ServiceError> {
+    let fitted = fit
+        .filter(|p| fit_schedules(&p.fit))
+        .map(|p| p.fit.parameters);
+    let in_use = fitted.is_some();
+    let parameters = fitted.unwrap_or_default();
+    let scheduler = Scheduler::new(&parameters, settings)
+        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.0)))?;
+    Ok((scheduler, in_use))
 }
 
 /// Refuses a suspended card: it is left out of reviews until brought back.
@@ -429,7 +427,7 @@ async fn review_target(
         .review_target(user.id, id, ModelVersion::Fsrs6)
         .await
         .map_err(missing("card"))?;
-    let scheduler = scheduler_with(target.fit.take(), &target.settings, target.card.deck)?;
+    let (scheduler, _) = scheduler_with(target.fit.take(), &target.settings, target.card.deck)?;
     Ok((target, scheduler))
 }
 
@@ -574,7 +572,7 @@ pub async fn postpone(
     let now = app.clock.now_ms();
     let mut ranked: Vec<(f32, StoredCard)> = Vec::new();
     for d in &decks {
-        let scheduler = scheduler_with(fit.clone(), &d.settings, d.id)?;
+        let (scheduler, _) = scheduler_with(fit.clone(), &d.settings, d.id)?;
         let cards = app.store.due_review_cards(user.id, d.id, now).await?;
         let schedules: Vec<(u64, review::Schedule)> = cards
             .iter()

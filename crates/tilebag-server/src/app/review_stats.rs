@@ -5,9 +5,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 use tilebag_store::{CardId, DeckError, DeckId, Scope, StatsDays, StoreError, StoredDeck, UserId};
-use tilebag_study::review::{
-    CardState, DAY_MS, ModelVersion, Parameters, Rating, Schedule, Scheduler,
-};
+use tilebag_study::review::{CardState, DAY_MS, ModelVersion, Rating, Schedule, Scheduler};
 use utoipa::ToSchema;
 
 use super::challenges::{EARLIEST_DAY, day_of, end_of, parse_day};
@@ -380,11 +378,7 @@ pub async fn card_history(
         .parameters(user, ModelVersion::Fsrs6)
         .await
         .map_err(|e| deck_error(e, "no parameters"))?;
-    let parameters = fitted
-        .as_ref()
-        .map_or_else(Parameters::default, |f| f.fit.parameters.clone());
-    let scheduler = Scheduler::new(&parameters, &deck.settings)
-        .map_err(|e| ServiceError::Document(format!("deck {}: {e}", deck.id.0)))?;
+    let (scheduler, fitted) = super::review::scheduler_with(fitted, &deck.settings, deck.id)?;
     let reviews = logs
         .iter()
         .map(|log| {
@@ -417,7 +411,7 @@ pub async fn card_history(
         difficulty: schedule.memory.map(|m| m.difficulty),
         retrievability: scheduler.retrievability(schedule, now_ms),
         desired_retention: deck.settings.desired_retention,
-        fitted_parameters: fitted.is_some(),
+        fitted_parameters: fitted,
         reviews,
         days_since_review: schedule.last_review.map(|l| days_between(l, now_ms)),
         curve: curve(&scheduler, schedule, now_ms),

@@ -157,7 +157,7 @@ async fn stats_page(
             fitted_rmse: format!("{:.4}", fit.fitted.rmse),
             default_log_loss: format!("{:.4}", fit.default.log_loss),
             default_rmse: format!("{:.4}", fit.default.rmse),
-            in_use: fit.fitted.log_loss <= fit.default.log_loss,
+            in_use: review::fit_schedules(&fit),
         }
     });
     let forecast_labels: Vec<String> = stats.forecast.iter().map(|d| short_date(&d.date)).collect();
