@@ -134,21 +134,8 @@ async fn json_of(response: reqwest::Response, what: &str) -> Value {
 
 /// Every word of every question of a wall but the last question's.
 fn answers_of(wall: &Value) -> Vec<String> {
-    let lexicon = tilebag_bundled::scowl80();
     let questions = wall["questions"].as_array().expect("questions");
-    questions[..questions.len() - 1]
-        .iter()
-        .flat_map(|q| {
-            let id = lexicon
-                .find_alphagram(q["alphagram"].as_str().unwrap_or(""))
-                .expect("alphagram");
-            lexicon
-                .alphagram(id)
-                .words()
-                .map(|w| w.text().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    support::answers(&questions[..questions.len() - 1])
 }
 
 async fn new_wall(client: &reqwest::Client, base: &str, cookie: &str, csrf: &str) -> Value {

@@ -17,7 +17,6 @@ use support::{
 async fn main() {
     let players = env("PLAYERS", 500);
     let seconds = env("SECONDS", 30);
-    let lexicon = tilebag_bundled::scowl80();
     let base = start_server();
 
     // One client for everybody (so its memory does not grow with the players); each player
@@ -37,21 +36,7 @@ async fn main() {
         let cookie = session_cookie(&response);
         let wall: Value = response.json().await.expect("wall");
         create_times.push(started.elapsed());
-        let answers: Vec<String> = wall["questions"]
-            .as_array()
-            .expect("questions")
-            .iter()
-            .flat_map(|q| {
-                let id = lexicon
-                    .find_alphagram(q["alphagram"].as_str().unwrap_or(""))
-                    .expect("alphagram");
-                lexicon
-                    .alphagram(id)
-                    .words()
-                    .map(|w| w.text().to_owned())
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let answers = support::answers(wall["questions"].as_array().expect("questions"));
         walls.push((cookie, wall["id"].as_i64().expect("id"), answers));
     }
     let rss_after = rss_kib();

@@ -155,3 +155,21 @@ pub async fn print_server_histogram(base: &str, route: &str) {
         println!("  {line}");
     }
 }
+
+/// Every word of these questions of a wall (as the API answers them), from SCOWL80.
+pub fn answers(questions: &[serde_json::Value]) -> Vec<String> {
+    let lexicon = tilebag_bundled::scowl80();
+    questions
+        .iter()
+        .flat_map(|q| {
+            let id = lexicon
+                .find_alphagram(q["alphagram"].as_str().unwrap_or(""))
+                .expect("alphagram");
+            lexicon
+                .alphagram(id)
+                .words()
+                .map(|w| w.text().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
