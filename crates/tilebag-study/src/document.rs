@@ -298,6 +298,35 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// Version 1, the first: tables were versioned from the start.
+impl Document for crate::table::Table {
+    const KIND: &'static str = "table";
+    const VERSION: u32 = 1;
+
+    /// Who found what has one slot per answer of the round.
+    fn check(&self) -> Result<(), String> {
+        let answers = |round: &Round| -> Vec<usize> {
+            round
+                .questions
+                .iter()
+                .map(|q| q.question.answers.len())
+                .collect()
+        };
+        if let Some(round) = &self.round {
+            Document::check(round)?;
+        }
+        let slots: Vec<usize> = self.found_by.iter().map(Vec::len).collect();
+        match &self.round {
+            Some(round) if answers(round) != slots => Err(format!(
+                "the round has {} questions but who found what is kept for {}",
+                round.questions.len(),
+                slots.len()
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod list;
 pub mod review;
 pub mod round;
 pub mod shuffle;
+pub mod table;
 
 pub use list::{Deal, StudyList};
 pub use round::{EndReason, Guess, Question, Round, RoundQuestion};
