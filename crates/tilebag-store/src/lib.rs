@@ -16,6 +16,7 @@ mod migrate;
 mod prune;
 mod review_stats;
 mod reviews;
+mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod wall_queue;
@@ -35,6 +36,10 @@ pub use review_stats::{
     CardCounts, LeaderboardRow, MAX_STATS_DAYS, Retention, ReviewStats, StatsDays,
 };
 pub use reviews::{DueQueue, Recorded, ReviewTarget, Scope, StoredFit, Undone};
+pub use tables::{
+    LobbyTable, NewTable, StoredTable, TableCreateError, TableDecision, TableId, TableLimits,
+    TableUpdate,
+};
 pub use tilebag_study::review::CardKind;
 pub use walls::{
     Attempt, Decision, EntryUpdate, ListUpdate, NewWall, Owner, Place, RoundUpdate, StoredWall,
@@ -104,6 +109,7 @@ pub struct Store {
     backend: Backend,
     durability: Durability,
     wall_queues: wall_queue::WallQueues,
+    table_queues: wall_queue::WallQueues,
     /// SQLite's log checkpoints (none on PostgreSQL).
     checkpoints: checkpoint::Checkpoints,
     url: String,
@@ -309,6 +315,7 @@ impl Store {
             backend,
             durability: settings.durability,
             wall_queues: wall_queue::WallQueues::default(),
+            table_queues: wall_queue::WallQueues::default(),
             checkpoints,
             url,
         })

@@ -71,6 +71,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006", "wall_source"),
     migration!(7, "0007", "decks"),
     migration!(8, "0008", "review_stats"),
+    migration!(9, "0009", "tables"),
 ];
 
 /// How the database's schema compares with this binary's.

@@ -22,7 +22,7 @@ pub enum Owner {
 }
 
 impl Owner {
-    fn columns(&self) -> (Option<i64>, Option<&str>) {
+    pub(crate) fn columns(&self) -> (Option<i64>, Option<&str>) {
         match self {
             Owner::User(id) => (Some(id.0), None),
             Owner::Guest(key) => (None, Some(key.as_str())),
