@@ -136,6 +136,25 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(i64).range(1..=10_000_000)
     )]
     pub max_cards: i64,
+    /// Most multiplayer tables open at once; each player or guest may have 3 of them open.
+    #[arg(
+        long,
+        env = "TILEBAG_MAX_TABLES",
+        default_value = "200",
+        value_name = "N",
+        value_parser = clap::value_parser!(i64).range(1..=100_000)
+    )]
+    pub max_tables: i64,
+    /// Minutes a table with no one seated stays open; one where nothing at all happens for
+    /// ten times as long closes too.
+    #[arg(
+        long,
+        env = "TILEBAG_TABLE_IDLE_MINUTES",
+        default_value = "30",
+        value_name = "MINUTES",
+        value_parser = clap::value_parser!(i64).range(1..=10_080)
+    )]
+    pub table_idle_minutes: i64,
     /// Challenge settings.
     #[command(flatten)]
     pub challenges: ChallengeArgs,
@@ -502,6 +521,10 @@ pub struct Config {
     pub max_saved_alphagrams: i64,
     /// Most spaced-repetition cards one player may keep.
     pub max_cards: i64,
+    /// Most tables open at once.
+    pub max_tables: i64,
+    /// Minutes an empty table stays open.
+    pub table_idle_minutes: i64,
     /// Time zone of the challenge day.
     pub challenge_zone: chrono_tz::Tz,
     /// Fewest players before medals are awarded.
@@ -594,6 +617,8 @@ impl Default for Config {
             hashing_queue: 64,
             max_saved_alphagrams: 100_000,
             max_cards: 200_000,
+            max_tables: 200,
+            table_idle_minutes: 30,
             challenge_zone: chrono_tz::UTC,
             medal_min_entries: 3,
             run_daily_job: true,

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod search_form;
 pub mod settings;
 pub mod state;
+pub mod tables;
 pub mod tls;
 pub mod tools;
 pub mod views;
@@ -231,6 +232,7 @@ where
         .config
         .run_daily_job
         .then(|| AbortOnDrop(app::jobs::scheduler(state.app.clone())));
+    let _closing = AbortOnDrop(tables::close_when_closed(state.clone()));
     let (stop, receiver) = tokio::sync::watch::channel(false);
     let servers = servers(receiver);
     tokio::pin!(servers);
@@ -240,6 +242,8 @@ where
     }
     state.start_draining();
     tracing::info!("shutting down: finishing in-flight requests");
+    // Table sockets are told to reconnect (to another replica, or to this one restarted).
+    state.tables.close_all().await;
     let _ = stop.send(true);
     let timeout = state.config.shutdown_timeout;
     if let Ok(result) = tokio::time::timeout(timeout, servers).await {

@@ -85,6 +85,8 @@ pub struct Inner {
     pub heavy: crate::heavy::Heavy,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
+    /// The multiplayer tables played in this process.
+    pub tables: Arc<crate::tables::Hub>,
     draining: AtomicBool,
 }
 
@@ -117,6 +119,7 @@ impl AppState {
             challenge_zone: config.challenge_zone,
             medal_min_entries: config.medal_min_entries,
             guest_max_questions: config.guest_limit.max_questions,
+            table_idle_ms: config.table_idle_minutes.saturating_mul(60_000),
         };
         let app = App {
             store,
@@ -125,6 +128,7 @@ impl AppState {
             rules: Arc::new(rules),
             storage: Arc::default(),
             fitting: Arc::new(tokio::sync::Semaphore::new(1)),
+            closed_tables: tokio::sync::broadcast::channel(64).0,
         };
         AppState(Arc::new(Inner {
             app,
@@ -134,6 +138,7 @@ impl AppState {
             passwords,
             heavy: crate::heavy::Heavy::default(),
             certificates: std::sync::Arc::default(),
+            tables: Arc::default(),
             draining: AtomicBool::new(false),
         }))
     }

@@ -15,6 +15,7 @@ pub mod missed_cards;
 pub mod review;
 pub mod review_stats;
 pub mod sweep;
+pub mod tables;
 pub mod upload;
 mod wall_settings;
 mod wall_time;
@@ -42,6 +43,8 @@ pub struct App {
     pub storage: Arc<health::Storage>,
     /// The one turn to fit a player's parameters (see [`review::optimize`]).
     pub fitting: Arc<tokio::sync::Semaphore>,
+    /// Tables the housekeeping closed, for their connections to be closed.
+    pub closed_tables: tokio::sync::broadcast::Sender<tilebag_store::TableId>,
 }
 
 /// Limits and settings of the services, from the server's configuration.
@@ -57,6 +60,8 @@ pub struct Rules {
     pub medal_min_entries: usize,
     /// Most questions in a guest's wall.
     pub guest_max_questions: usize,
+    /// Milliseconds a table where nothing happens stays open.
+    pub table_idle_ms: i64,
 }
 
 /// Why a service refused or failed, in terms the HTTP layer maps to a status.

@@ -1,7 +1,8 @@
 //! The minute's housekeeping, so what anonymous visitors leave behind does not pile up:
 //! rounds whose time ran out are ended, guests' walls are deleted a day after their last
 //! move, and challenge draws of old days that nobody played are deleted (a practice visit
-//! draws them again, the same). Each pass touches a bounded number of rows.
+//! draws them again, the same), and tables where nothing happened for a while are closed.
+//! Each pass touches a bounded number of rows.
 
 use super::{App, ServiceError, challenges, walls};
 
@@ -23,6 +24,8 @@ pub struct Swept {
     pub guest_walls: u64,
     /// Unplayed draws deleted.
     pub draws: u64,
+    /// Tables closed because nothing happened at them for a while.
+    pub tables: usize,
 }
 
 /// One pass.
@@ -39,9 +42,20 @@ pub async fn sweep(app: &App) -> Result<Swept, ServiceError> {
         .prune_draws(oldest_kept, now - 3600, MAX_PRUNED)
         .await?;
     let rounds = walls::expire_all(app, MAX_EXPIRED).await?;
+    let now_ms = app.clock.now_ms();
+    let idle_since = now_ms.saturating_sub(app.rules.table_idle_ms);
+    let closed = app
+        .store
+        .close_idle_tables(idle_since, idle_since, now_ms)
+        .await?;
+    for &table in &closed {
+        // No one may be listening (no server, or no connection): nothing to do then.
+        let _ = app.closed_tables.send(table);
+    }
     Ok(Swept {
         rounds,
         guest_walls,
         draws,
+        tables: closed.len(),
     })
 }

@@ -24,7 +24,7 @@ use crate::state::Lexicons;
 /// Most alphagrams a wall or an uploaded list may hold.
 pub const MAX_QUESTIONS: usize = 40_000;
 
-fn deal_questions(
+pub(crate) fn deal_questions(
     lexicon: &Lexicon,
     list: &mut StudyList,
     deal: Deal,

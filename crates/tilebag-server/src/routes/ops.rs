@@ -168,6 +168,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
             certificate.not_after as f64,
         );
     }
+    state.tables.render(&mut out);
     if let Some(bytes) = resident_bytes() {
         gauge(
             &mut out,

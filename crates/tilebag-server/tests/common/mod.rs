@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 
+pub mod seat;
+
 use tilebag_server::app::Clock;
 use tilebag_server::{AppState, Config, Lexicons, MigrateMode};
 use tilebag_store::Store;

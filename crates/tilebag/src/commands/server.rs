@@ -167,6 +167,8 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             connections,
             max_saved_alphagrams: args.max_saved_alphagrams,
             max_cards: args.max_cards,
+            max_tables: args.max_tables,
+            table_idle_minutes: args.table_idle_minutes,
             challenge_zone: args.challenges.challenge_time_zone,
             medal_min_entries: args.challenges.medal_min_entries,
             run_daily_job: !args.no_daily_job,

@@ -14,6 +14,7 @@ pub mod doc;
 pub mod lists;
 pub mod review;
 pub mod review_stats;
+pub mod tables;
 pub mod walls;
 pub mod words;
 
@@ -57,6 +58,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(review::router())
         .merge(deck_files::router())
         .merge(review_stats::router())
+        .merge(tables::router())
 }
 
 /// The finished document.
