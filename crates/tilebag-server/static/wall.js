@@ -2,13 +2,13 @@
 // guess and owns the clock; this script only shows what the server says.
 import { call } from '/static/api.js';
 import { attach, fill } from '/static/add_to_deck.js';
+import { arrange, clock, el, rackKeys, shuffled } from '/static/tiles.js';
 
 const root = document.getElementById('wall');
 const id = root.dataset.id;
 const csrf = root.dataset.csrf;
 const me = root.dataset.user || '';
 const $ = (selector) => document.getElementById(selector);
-const VOWELS = new Set(['A', 'E', 'I', 'O', 'U']);
 const ENDINGS = { time_up: 'Time is up', all_solved: 'All solved!', gave_up: 'You gave up' };
 let wall = null;
 let order = root.dataset.order || 'alphabetical';
@@ -19,34 +19,6 @@ let ticking = null;
 let warned = false;
 let confirming = false;
 let shown = false;
-
-function shuffled(letters) {
-  const chars = [...letters];
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [chars[i], chars[j]] = [chars[j], chars[i]];
-  }
-  return chars.join('');
-}
-
-function arrange(letters) {
-  if (order === 'random') return shuffled(letters);
-  const chars = [...letters];
-  if (order === 'vowels_first') chars.sort((a, b) => (VOWELS.has(b) - VOWELS.has(a)) || a.localeCompare(b));
-  return chars.join('');
-}
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function clock(ms) {
-  const seconds = Math.ceil(Math.max(0, ms) / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
 
 function say(text, tone = '') {
   const message = $('message');
@@ -86,7 +58,7 @@ function renderGrid() {
   const key = wall.questions.map((q) => q.alphagram).join(' ');
   if (key !== dealt) {
     dealt = key;
-    arranged = wall.questions.map((q) => arrange(q.alphagram));
+    arranged = wall.questions.map((q) => arrange(q.alphagram, order));
     $('grid').replaceChildren(...wall.questions.map((q, i) => el('div', { class: 'tile', 'data-question': i, title: 'Click to shuffle' },
       el('div', { class: 'letters' }, arranged[i]),
       el('span', { class: 'left', title: 'words left' }),
@@ -96,7 +68,7 @@ function renderGrid() {
 }
 
 function rearrange() {
-  arranged = wall.questions.map((q) => arrange(q.alphagram));
+  arranged = wall.questions.map((q) => arrange(q.alphagram, order));
   [...$('grid').children].forEach((tile, i) => { tile.querySelector('.letters').textContent = arranged[i]; });
 }
 
@@ -357,19 +329,7 @@ $('guess-form').addEventListener('submit', (event) => {
   input.value = '';
   guess(word);
 });
-$('guess').addEventListener('keydown', (event) => {
-  const orders = { 1: 'alphabetical', 2: 'random', 3: 'vowels_first' };
-  if (orders[event.key]) {
-    event.preventDefault();
-    order = orders[event.key];
-    rearrange();
-  } else if (event.key === ' ') {
-    event.preventDefault();
-    $('guess-form').requestSubmit();
-  } else if (event.key === 'Escape') {
-    $('guess').value = '';
-  }
-});
+rackKeys($('guess'), $('guess-form'), (chosen) => { order = chosen; rearrange(); });
 $('grid').addEventListener('click', (event) => {
   const tile = event.target.closest('.tile');
   if (!tile || !wall) return;

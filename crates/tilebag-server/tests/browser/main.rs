@@ -9,4 +9,5 @@ mod review;
 mod search;
 mod site;
 mod support;
+mod tables;
 mod wall;

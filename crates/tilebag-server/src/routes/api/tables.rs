@@ -41,15 +41,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
     /// The search whose alphagrams the table plays (its `lexicon` is the table's).
-    search: Option<SearchForm>,
+    pub search: Option<SearchForm>,
     /// Or a saved list of yours.
-    list_id: Option<i64>,
+    pub list_id: Option<i64>,
     /// Round settings.
     #[serde(default)]
-    settings: WallSettings,
+    pub settings: WallSettings,
     /// Listed in the lobby (default), or found by its link only.
     #[serde(default = "listed")]
-    public: bool,
+    pub public: bool,
 }
 
 fn listed() -> bool {

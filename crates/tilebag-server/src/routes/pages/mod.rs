@@ -6,6 +6,7 @@ pub mod decks;
 mod errors;
 mod extract;
 pub mod review_stats;
+pub mod tables;
 pub mod walls;
 pub mod words;
 
@@ -86,6 +87,7 @@ const STATIC: &[(&str, &str, &str)] = &[
             include_str!("../../../static/css/decks.css"),
             include_str!("../../../static/css/add_to_deck.css"),
             include_str!("../../../static/css/review.css"),
+            include_str!("../../../static/css/table.css"),
         ),
     ),
     (
@@ -102,6 +104,16 @@ const STATIC: &[(&str, &str, &str)] = &[
         "wall.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/wall.js"),
+    ),
+    (
+        "tiles.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/tiles.js"),
+    ),
+    (
+        "table.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/table.js"),
     ),
     (
         "new_wall.js",
@@ -187,6 +199,8 @@ pub fn router() -> Router<AppState> {
         .route("/walls", post(walls::create))
         .route("/walls/{id}", get(walls::show))
         .route("/lists", get(walls::lists))
+        .route("/tables", get(tables::lobby).post(tables::create))
+        .route("/tables/{id}", get(tables::show))
         .route("/decks", get(decks::list))
         .route("/decks/{id}", get(decks::show))
         .route("/review", get(decks::review_page))

@@ -98,11 +98,13 @@ struct NewWallSettings {
 }
 
 /// A new-wall form refused: the criteria when they were read (to show again), and why.
-type Refused = Box<(Option<SearchForm>, AppError)>;
+pub(crate) type Refused = Box<(Option<SearchForm>, AppError)>;
 
 /// The posted form as search criteria (every one the search page takes) and round settings;
 /// an error in the settings keeps the criteria for the page to show again.
-fn read_new_wall(pairs: &[(String, String)]) -> Result<(SearchForm, WallSettings), Refused> {
+pub(crate) fn read_new_wall(
+    pairs: &[(String, String)],
+) -> Result<(SearchForm, WallSettings), Refused> {
     let (settings, search): (Vec<_>, Vec<_>) = pairs
         .iter()
         .filter(|(name, _)| name != "csrf")
@@ -187,7 +189,19 @@ pub(crate) async fn show(
 ) -> Result<Response, PageError> {
     let player = Player::resolve(who.0.clone(), &headers, client);
     walls::load(&state.app, tilebag_store::WallId(id), &player.owner).await?;
-    let order = match who
+    Ok(render(
+        StatusCode::OK,
+        &WallPage {
+            page: Page::new("Wall", &who),
+            id,
+            order: tile_order(&who),
+        },
+    ))
+}
+
+/// How the player likes racks arranged, as the page scripts name it.
+pub(crate) fn tile_order(who: &MaybeUser) -> &'static str {
+    match who
         .0
         .as_ref()
         .map(|(_, user)| Preferences::of(user).tile_order)
@@ -195,15 +209,7 @@ pub(crate) async fn show(
         Some(TileOrder::Random) => "random",
         Some(TileOrder::VowelsFirst) => "vowels_first",
         _ => "alphabetical",
-    };
-    Ok(render(
-        StatusCode::OK,
-        &WallPage {
-            page: Page::new("Wall", &who),
-            id,
-            order,
-        },
-    ))
+    }
 }
 
 #[derive(Template)]
