@@ -347,3 +347,60 @@ async fn sockets_and_rooms_are_freed_when_everyone_has_gone() {
         eventually("the room to go", || app.state.tables.rooms() == 0).await;
     }
 }
+
+#[tokio::test]
+async fn on_shutdown_sockets_are_told_to_reconnect_with_1012() {
+    let app = spawn_app("sqlite").await;
+    let table = table_of_qs(&app).await;
+    let mut ann = open(&app, table, &guest("host")).await;
+    ann.join("Ann").await;
+    let stopping = tokio::spawn(app.stop());
+    assert_eq!(ann.closed().await, Some(1012));
+    stopping.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_visits_of_join_guess_chat_leave_leave_nothing_behind() {
+    for backend in backends("many_visits_of_join_guess_chat_leave_leave_nothing_behind") {
+        let app = spawn_app(backend).await;
+        let (table, _ann, _bob, _) = round_on(&app).await;
+        let app = &app;
+        let visits = (0..8).map(|lane| async move {
+            for visit in 0..25 {
+                let mut seat = open(app, table, &guest(&format!("v{lane}-{visit}"))).await;
+                seat.join("Visitor").await;
+                seat.send(json!({ "type": "guess", "word": "QAID", "req": 1 }))
+                    .await;
+                seat.until("guess_result").await;
+                seat.send(json!({ "type": "chat", "text": "hi" })).await;
+                seat.send(json!({ "type": "leave" })).await;
+                assert_eq!(seat.closed().await, Some(1000));
+            }
+        });
+        futures_util::future::join_all(visits).await;
+        let counts = &app.state.tables.counts;
+        assert_eq!(
+            counts.sockets.load(std::sync::atomic::Ordering::Relaxed),
+            2,
+            "{backend}: Ann and Bob"
+        );
+        let view: Value = app
+            .client()
+            .get(app.url("/api/v1/tables/1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            view["members"].as_array().unwrap().len(),
+            2,
+            "{backend}: every visitor left"
+        );
+        assert!(
+            view["chat"].as_array().unwrap().len() <= 50,
+            "{backend}: chat kept is bounded"
+        );
+    }
+}

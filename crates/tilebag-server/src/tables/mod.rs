@@ -442,3 +442,37 @@ pub fn close_when_closed(state: AppState) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    use axum::extract::ws::Utf8Bytes;
+
+    use super::{CLOSE_SLOW, Counts, Kick, Subscriber};
+
+    #[tokio::test]
+    async fn a_client_whose_queue_is_full_is_closed_as_slow_and_counted() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        let subscriber = Subscriber {
+            conn: 1,
+            tx,
+            kick: Arc::new(Kick::default()),
+        };
+        let counts = Counts::default();
+        assert!(subscriber.send(Utf8Bytes::from_static("1"), &counts));
+        assert!(subscriber.send(Utf8Bytes::from_static("2"), &counts));
+        assert!(
+            !subscriber.send(Utf8Bytes::from_static("3"), &counts),
+            "a third does not fit"
+        );
+        assert_eq!(subscriber.kick.wait().await, CLOSE_SLOW);
+        assert_eq!(counts.slow_dropped.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            rx.recv().await.as_deref(),
+            Some("1"),
+            "what was queued stays in order"
+        );
+    }
+}
