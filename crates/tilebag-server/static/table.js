@@ -42,7 +42,7 @@ function renderMembers() {
       el('span', { class: 'marks' }, marks.join(' · ')),
       m.role === 'player' ? el('span', { class: 'score', title: 'words · alphagrams this round' }, `${m.words} · ${m.alphagrams}`) : '');
   });
-  $('members').replaceChildren(...rows);
+  $('members').replaceChildren(...(rows.length ? rows : [el('li', { class: 'member' }, 'No one yet: take a seat.')]));
 }
 
 function renderGrid() {

@@ -226,6 +226,10 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
     let during = start_wall(app, client).await;
     let deck = support::make_deck(app, client, "Axe deck").await;
     let card = reviewed_card(app).await;
+    client.goto(&app.url("/tables")).await.unwrap();
+    support::click_css(client, "#new-table button[type=submit]").await;
+    wait_for_text(client, "#join-heading", "Take a seat").await;
+    let table = client.current_url().await.unwrap().path().to_owned();
 
     let mut stops = vec![
         stop("home", "/", ("form[action='/anagram']", "")),
@@ -250,6 +254,8 @@ async fn prepare(app: &crate::common::TestApp, client: &Client) -> Vec<Stop> {
             &challenge_wall,
             (find::LEADERBOARD_LINK, ""),
         ),
+        stop("tables", "/tables", ("#lobby", "7s")),
+        stop("table", &table, ("#join-heading", "Take a seat")),
         stop("lists", "/lists", ("main", "Likely sevens")),
         stop("decks", "/decks", ("main", "Axe deck")),
         stop("deck", &deck, ("#add-cards", "")),
