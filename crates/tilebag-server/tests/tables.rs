@@ -404,3 +404,39 @@ async fn many_visits_of_join_guess_chat_leave_leave_nothing_behind() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_table_where_nothing_happens_closes_and_its_sockets_are_told() {
+    let app = spawn_app("sqlite").await;
+    let table = table_of_qs(&app).await;
+    let mut ann = open(&app, table, &guest("host")).await;
+    ann.join("Ann").await;
+    app.clock.advance(Duration::from_secs(29 * 60));
+    let swept = tilebag_server::app::sweep::sweep(&app.state.app)
+        .await
+        .unwrap();
+    assert_eq!(swept.tables, 0, "29 minutes is not idle enough");
+    app.clock.advance(Duration::from_secs(2 * 60));
+    let swept = tilebag_server::app::sweep::sweep(&app.state.app)
+        .await
+        .unwrap();
+    assert_eq!(swept.tables, 1);
+    assert_eq!(ann.closed().await, Some(4000));
+    let gone = app
+        .client()
+        .get(app.url(&format!("/api/v1/tables/{table}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    let lobby: Value = app
+        .client()
+        .get(app.url("/api/v1/tables"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lobby, json!([]));
+}
