@@ -31,9 +31,9 @@ pub const LOBBY_SIZE: i64 = 100;
 /// The routes of tables.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(lobby, create))
-        .routes(routes!(show))
-        .routes(routes!(connect))
+        .routes(routes!(list_tables, create_table))
+        .routes(routes!(show_table))
+        .routes(routes!(table_socket))
 }
 
 /// A new table: of a search's alphagrams, or of one of your saved lists.
@@ -120,7 +120,7 @@ pub async fn make(state: &AppState, player: &Player, body: &NewTable) -> Result<
 #[utoipa::path(post, path = "/api/v1/tables", request_body = NewTable, security((), ("session_cookie" = [], "csrf_token" = [])),
     responses((status = 201, body = TableMade), (status = 400, description = "bad criteria or settings"), (status = 404, description = "unknown lexicon or list"),
         (status = 409, description = "`table_limit`: too many open tables"), (status = 429, description = "a guest's new walls and tables for the hour are used up")))]
-pub async fn create(
+pub async fn create_table(
     State(state): State<AppState>,
     player: Player,
     AppJson(body): AppJson<NewTable>,
@@ -184,7 +184,7 @@ pub async fn lobby_entries(
 /// The lobby: open public tables.
 #[utoipa::path(get, path = "/api/v1/tables", params(LobbyParams),
     responses((status = 200, body = Vec<LobbyEntry>)))]
-pub async fn lobby(
+pub async fn list_tables(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<LobbyParams>,
 ) -> Result<Json<Vec<LobbyEntry>>, AppError> {
@@ -196,7 +196,7 @@ pub async fn lobby(
 /// A table as it is now (what a socket's `snapshot` holds).
 #[utoipa::path(get, path = "/api/v1/tables/{id}", params(("id" = i64, Path, description = "the table")),
     responses((status = 200, body = wire::TableView), (status = 404, description = "no such table, or it has closed")))]
-pub async fn show(
+pub async fn show_table(
     State(state): State<AppState>,
     AppPath(id): AppPath<i64>,
 ) -> Result<Json<wire::TableView>, AppError> {
@@ -230,7 +230,7 @@ pub async fn view(state: &AppState, id: TableId) -> Result<wire::TableView, AppE
 #[utoipa::path(get, path = "/api/v1/tables/{id}/ws", params(("id" = i64, Path, description = "the table")),
     responses((status = 101, description = "switching to the table's WebSocket"), (status = 400, description = "not a WebSocket upgrade"),
         (status = 403, description = "cross-site request refused"), (status = 404, description = "no such table, or it has closed")))]
-pub async fn connect(
+pub async fn table_socket(
     State(state): State<AppState>,
     AppPath(id): AppPath<i64>,
     headers: HeaderMap,
