@@ -40,9 +40,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
-    /// The search whose alphagrams the table plays (its `lexicon` is the table's).
+    /// The search whose alphagrams the table plays (its `lexicon` is the table's) [default:
+    /// length 7, probability 1-500].
     pub search: Option<SearchForm>,
-    /// Or a saved list of yours.
+    /// Or a saved list of yours (then `search` is not used).
     pub list_id: Option<i64>,
     /// Round settings.
     #[serde(default)]
@@ -54,6 +55,15 @@ pub struct NewTable {
 
 fn listed() -> bool {
     true
+}
+
+/// What a table plays when nothing is said: the likeliest 500 sevens.
+fn default_search() -> SearchForm {
+    SearchForm {
+        length: Some("7".into()),
+        probability: Some("1-500".into()),
+        ..SearchForm::default()
+    }
 }
 
 /// A table just made.
@@ -77,29 +87,24 @@ pub fn limits(state: &AppState) -> TableLimits {
 
 /// Makes a table of `body` for `player`.
 pub async fn make(state: &AppState, player: &Player, body: &NewTable) -> Result<TableId, AppError> {
-    let (lexicon, source) = match (&body.search, body.list_id) {
-        (Some(search), None) => walls::searched(&state.app.lexicons, search)?,
-        (None, Some(id)) => {
-            let user = player.account()?;
-            let (summary, _) = state
-                .app
-                .store
-                .list(ListId(id), user.id)
-                .await
-                .map_err(|_| AppError::not_found("no such list"))?;
-            let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
-            let source = Source::List {
-                id: ListId(id),
-                user,
-                deal: Deal::Continue,
-            };
-            (lexicon, source)
-        }
-        _ => {
-            return Err(AppError::bad_request(
-                "give either `search` (criteria) or `list_id` (a saved list)",
-            ));
-        }
+    let (lexicon, source) = if let Some(id) = body.list_id {
+        let user = player.account()?;
+        let (summary, _) = state
+            .app
+            .store
+            .list(ListId(id), user.id)
+            .await
+            .map_err(|_| AppError::not_found("no such list"))?;
+        let lexicon = state.app.lexicons.pick(Some(&summary.lexicon))?;
+        let source = Source::List {
+            id: ListId(id),
+            user,
+            deal: Deal::Continue,
+        };
+        (lexicon, source)
+    } else {
+        let search = body.search.clone().unwrap_or_else(default_search);
+        walls::searched(&state.app.lexicons, &search)?
     };
     let admission = player.admit_wall(state)?;
     let id = tables::create(
@@ -118,7 +123,7 @@ pub async fn make(state: &AppState, player: &Player, body: &NewTable) -> Result<
 
 /// Makes a table (with no one at it: open its socket and join).
 #[utoipa::path(post, path = "/api/v1/tables", request_body = NewTable, security((), ("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 201, body = TableMade), (status = 400, description = "bad criteria or settings"), (status = 404, description = "unknown lexicon or list"),
+    responses((status = 201, body = TableMade), (status = 400, description = "bad criteria or settings"), (status = 401, description = "a saved list needs you logged in"), (status = 404, description = "unknown lexicon or list"),
         (status = 409, description = "`table_limit`: too many open tables"), (status = 429, description = "a guest's new walls and tables for the hour are used up")))]
 pub async fn create_table(
     State(state): State<AppState>,
