@@ -578,6 +578,8 @@ impl Table {
         let Some(round) = self.round.as_mut().filter(|_| self.phase == Phase::Playing) else {
             return Ok((GuessResult::Over, events));
         };
+        // A table does not count wrong guesses, so judging one changes nothing stored.
+        let wrong_before = round.wrong;
         let result = match round.guess(word, now) {
             Guess::Solved { question, answer } => {
                 let word = round.questions[question].question.answers[answer].clone();
@@ -598,7 +600,10 @@ impl Table {
                 GuessResult::Solved
             }
             Guess::AlreadySolved { .. } => GuessResult::AlreadySolved,
-            Guess::Wrong => GuessResult::Wrong,
+            Guess::Wrong => {
+                round.wrong = wrong_before;
+                GuessResult::Wrong
+            }
             Guess::Late => {
                 self.end(EndReason::TimeUp, now, &mut events);
                 GuessResult::Late

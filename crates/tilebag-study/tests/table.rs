@@ -228,3 +228,12 @@ fn a_stored_table_reads_back_the_same() {
     let text = tilebag_study::document::encode(&broken);
     assert!(tilebag_study::document::decode::<Table>(&text).is_err());
 }
+
+#[test]
+fn a_wrong_guess_changes_nothing_that_is_stored() {
+    let mut table = playing();
+    let before = table.clone();
+    let (result, events) = table.guess("ann", "PARSE", 1, 4_000).unwrap();
+    assert_eq!((result, events.len()), (GuessResult::Wrong, 0));
+    assert_eq!(table, before);
+}

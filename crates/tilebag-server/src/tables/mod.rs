@@ -119,6 +119,53 @@ struct RoomState {
     timer: Option<tokio::task::AbortHandle>,
     /// When the table next has something due (Unix milliseconds).
     next_due: Option<i64>,
+    /// What the last action left, to judge a guess that is no answer without the store.
+    quick: Option<Quick>,
+}
+
+/// The round as the last action at the table left it: enough to know that a word is no
+/// answer of it. The answers of a round never change, so however stale this is, a word not
+/// among them is wrong while the round is on.
+#[derive(Debug, Default)]
+struct Quick {
+    round: u32,
+    playing: bool,
+    deadline: i64,
+    answers: std::collections::HashSet<String>,
+    players: std::collections::HashSet<String>,
+}
+
+impl Quick {
+    fn update(quick: &mut Option<Quick>, table: &tilebag_study::table::Table) {
+        let quick = quick.get_or_insert_with(Quick::default);
+        let round = table.round.as_ref();
+        if quick.round != table.rounds {
+            quick.round = table.rounds;
+            quick.answers = round
+                .map(|r| {
+                    r.questions
+                        .iter()
+                        .flat_map(|q| q.question.answers.iter().cloned())
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        quick.playing = table.phase == tilebag_study::table::Phase::Playing;
+        quick.deadline = round.map_or(0, |r| r.deadline);
+        quick.players = table
+            .members
+            .iter()
+            .filter(|m| m.role == tilebag_study::table::Role::Player)
+            .map(|m| m.who.clone())
+            .collect();
+    }
+
+    fn is_wrong(&self, who: &str, word: &str, now: i64) -> bool {
+        self.playing
+            && now < self.deadline
+            && self.players.contains(who)
+            && !self.answers.contains(&word.trim().to_ascii_uppercase())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -246,6 +293,28 @@ impl Hub {
             .is_some_and(|due| due <= now)
     }
 
+    /// Whether `who`'s guess `word` at table `id` is surely wrong: a player's guess, while
+    /// the round is on, of a word that is no answer of it. Such a guess changes nothing and
+    /// is answered without the store.
+    pub async fn is_wrong(&self, id: TableId, who: &str, word: &str, now: i64) -> bool {
+        let room = self
+            .rooms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .cloned();
+        match room {
+            Some(room) => room
+                .state
+                .lock()
+                .await
+                .quick
+                .as_ref()
+                .is_some_and(|q| q.is_wrong(who, word, now)),
+            None => false,
+        }
+    }
+
     /// Does `action` for `who` at table `id`, then sends its events to every connection of
     /// the table here, in order; `attach` joins or leaves a connection to the stream in the
     /// same turn, so it misses nothing and sees nothing twice.
@@ -263,6 +332,7 @@ impl Hub {
         let now = state.app.clock.now_ms();
         if let Ok(acted) = &result {
             self.deliver(state, id, &mut guard, acted, attach, now);
+            Quick::update(&mut guard.quick, &acted.table);
         } else if let Some(Attach::Detach(conn)) = attach {
             guard.subscribers.retain(|s| s.conn != conn);
         }

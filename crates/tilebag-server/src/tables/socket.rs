@@ -304,6 +304,18 @@ impl Client {
                     self.reply(wire::error("bad_text", "a guess has at most 64 letters"));
                     return None;
                 }
+                let now = self.state.app.clock.now_ms();
+                if self
+                    .state
+                    .tables
+                    .is_wrong(self.table, &self.who, &word, now)
+                    .await
+                {
+                    self.reply(wire::frame(&json!({
+                        "type": "guess_result", "req": req, "result": "wrong",
+                    })));
+                    return None;
+                }
                 (Action::Guess { word, req }, None)
             }
             ClientMessage::Chat { text } => {
