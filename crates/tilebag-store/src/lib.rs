@@ -13,6 +13,7 @@ mod checkpoint;
 mod decks;
 mod lists;
 mod migrate;
+mod notify;
 mod prune;
 mod review_stats;
 mod reviews;
@@ -26,11 +27,12 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{NewSession, Session, User, UserId};
+pub use accounts::{NewSession, SESSIONS_CHANNEL, Session, SessionNotice, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use decks::{Added, CardId, DeckError, DeckHead, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use notify::{MAX_CHANNEL, MAX_PAYLOAD, Notice, NoticeError, QUEUE, Subscription};
 pub use review_stats::{
     CardCounts, LeaderboardRow, MAX_STATS_DAYS, Retention, ReviewStats, StatsDays,
 };
@@ -106,6 +108,7 @@ pub struct Store {
     wall_queues: wall_queue::WallQueues,
     /// SQLite's log checkpoints (none on PostgreSQL).
     checkpoints: checkpoint::Checkpoints,
+    notices: notify::Notices,
     url: String,
 }
 
@@ -310,6 +313,7 @@ impl Store {
             durability: settings.durability,
             wall_queues: wall_queue::WallQueues::default(),
             checkpoints,
+            notices: notify::Notices::new(backend, &url),
             url,
         })
     }
@@ -429,12 +433,26 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> Work<'c, T, E> + Send + 'static,
     {
+        self.unit_noticed(move |conn, _| work(conn)).await
+    }
+
+    /// [`Store::unit`] whose work may send notices: they are delivered if it commits.
+    pub(crate) async fn unit_noticed<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection, &'c mut notify::Outbox) -> Work<'c, T, E>
+            + Send
+            + 'static,
+    {
         let writer = self.writer.clone();
+        let mut outbox = self.notices.outbox();
         let task = tokio::spawn(async move {
             let mut tx = writer.begin().await.map_err(StoreError::from)?;
-            match work(&mut tx).await {
+            match work(&mut tx, &mut outbox).await {
                 Ok(value) => {
                     tx.commit().await.map_err(StoreError::from)?;
+                    outbox.committed();
                     Ok(value)
                 }
                 Err(error) => {
@@ -449,6 +467,7 @@ impl Store {
 
     /// Closes every connection.
     pub async fn close(&self) {
+        self.notices.stop();
         self.pool.close().await;
         self.writer.close().await;
     }

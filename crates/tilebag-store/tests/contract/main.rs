@@ -131,4 +131,5 @@ mod accounts;
 mod challenges;
 mod connections;
 mod migrations;
+mod notices;
 mod walls;
