@@ -83,6 +83,8 @@ pub struct Inner {
     pub passwords: PasswordPool,
     /// Turns and memory for large answers.
     pub heavy: crate::heavy::Heavy,
+    /// Sessions looked up lately.
+    pub sessions: crate::session_cache::SessionCache,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     draining: AtomicBool,
@@ -118,6 +120,14 @@ impl AppState {
             medal_min_entries: config.medal_min_entries,
             guest_max_questions: config.guest_limit.max_questions,
         };
+        let notices = match store.subscribe(tilebag_store::SESSIONS_CHANNEL) {
+            Ok(notices) => Some(notices),
+            Err(error) => {
+                tracing::warn!(%error, "no session notices: sessions are not cached");
+                None
+            }
+        };
+        let sessions = crate::session_cache::SessionCache::new(config.session_cache, notices);
         let app = App {
             store,
             lexicons: Arc::new(lexicons),
@@ -133,6 +143,7 @@ impl AppState {
             limits,
             passwords,
             heavy: crate::heavy::Heavy::default(),
+            sessions,
             certificates: std::sync::Arc::default(),
             draining: AtomicBool::new(false),
         }))
