@@ -76,7 +76,7 @@ struct Entry {
 }
 
 /// A lookup that missed, to be answered from the database and then [`SessionCache::keep`]t.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 #[must_use]
 pub struct Miss {
     applied: u64,

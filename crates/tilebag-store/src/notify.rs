@@ -369,15 +369,14 @@ async fn listen(hub: Weak<Hub>, mut stop: watch::Receiver<bool>) {
                 _ = stop.changed() => return,
             };
             let Some(hub) = hub.upgrade() else { return };
-            match next {
-                Ok(Some(notice)) => hub.heard(notice.payload()),
-                Ok(None) | Err(_) => {
-                    tracing::warn!("the notice listener lost its connection");
-                    hub.live.send_replace(false);
-                    hub.reset_all();
-                    lost = true;
-                    break;
-                }
+            if let Ok(Some(notice)) = next {
+                hub.heard(notice.payload());
+            } else {
+                tracing::warn!("the notice listener lost its connection");
+                hub.live.send_replace(false);
+                hub.reset_all();
+                lost = true;
+                break;
             }
         }
     }

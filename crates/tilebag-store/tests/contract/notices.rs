@@ -22,12 +22,11 @@ async fn next(subscription: &mut Subscription, what: &str) -> Notice {
 /// The store that hears `store`'s notices as another process would: on PostgreSQL a second
 /// store on the database (with its own listener), on SQLite the same store.
 async fn listener_of(backend: &str, db: &TestDatabase, store: &Store) -> Store {
-    let other = if backend == "postgres" {
+    if backend == "postgres" {
         Store::connect(&db.url).await.expect("connect")
     } else {
         store.clone()
-    };
-    other
+    }
 }
 
 #[tokio::test]
