@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestApp, roomy, spawn_with};
+use common::{SendJson as _, TestApp, roomy, spawn_with};
 use serde_json::json;
 use tilebag_server::Config;
 use tilebag_server::session_cache::SessionCacheSettings;
@@ -92,6 +92,19 @@ async fn account(app: &TestApp, login: &Login) -> u16 {
         .as_u16()
 }
 
+/// Each way a session ends through the API: the method, the path and the body.
+fn endings() -> [(&'static str, &'static str, serde_json::Value); 3] {
+    [
+        ("POST", "/api/v1/account/logout", json!({})),
+        (
+            "POST",
+            "/api/v1/account/password",
+            json!({ "current_password": PASSWORD, "new_password": "another long password" }),
+        ),
+        ("DELETE", "/api/v1/account", json!({ "password": PASSWORD })),
+    ]
+}
+
 fn hits(app: &TestApp) -> u64 {
     app.state.sessions.counts().0
 }
@@ -119,15 +132,7 @@ async fn a_cached_session_is_refused_on_the_next_request_after_logout_password_c
         "a_cached_session_is_refused_on_the_next_request_after_logout_password_change_or_deletion",
     ) {
         let app = spawn_with(backend, true, long_cache(100)).await;
-        let endings = [
-            ("POST", "/api/v1/account/logout", json!({})),
-            (
-                "POST",
-                "/api/v1/account/password",
-                json!({ "current_password": PASSWORD, "new_password": "another long password" }),
-            ),
-            ("DELETE", "/api/v1/account", json!({ "password": PASSWORD })),
-        ];
+        let endings = endings();
         for (i, (method, path, body)) in endings.into_iter().enumerate() {
             let login = register(&app, &format!("player{i}")).await;
             cached_on(&app, &login, path).await;
@@ -163,12 +168,10 @@ async fn the_session_cache_keeps_no_more_than_its_entries() {
         assert_eq!(account(&app, &login).await, 200);
         assert!(app.state.sessions.counts().2 <= 2, "after {i}");
     }
-    let metrics = reqwest::get(app.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .text_body()
+        .await;
     assert!(
         metrics.contains("\ntilebag_session_cache_entries 2\n"),
         "{metrics}"
@@ -193,15 +196,7 @@ async fn a_session_ended_on_one_server_is_refused_by_another_that_had_it_cached(
     b.store.notices_connected().await;
     // Hears what B's cache hears: the same listener hands both the same notices.
     let mut heard = b.store.subscribe(SESSIONS_CHANNEL).expect("subscribe");
-    let endings = [
-        ("POST", "/api/v1/account/logout", json!({})),
-        (
-            "POST",
-            "/api/v1/account/password",
-            json!({ "current_password": PASSWORD, "new_password": "another long password" }),
-        ),
-        ("DELETE", "/api/v1/account", json!({ "password": PASSWORD })),
-    ];
+    let endings = endings();
     for (i, (method, path, body)) in endings.into_iter().enumerate() {
         let login = register(&a, &format!("player{i}")).await;
         cached_on(&b, &login, path).await;
