@@ -10,6 +10,8 @@ pub use crate::connections::ConnectionLimits;
 
 pub mod database;
 pub use database::{DurabilityArg, PoolArgs};
+pub mod session_cache;
+pub use session_cache::SessionCacheArgs;
 
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
@@ -70,6 +72,9 @@ pub struct ServeArgs {
     /// The database connection pool.
     #[command(flatten)]
     pub pool: PoolArgs,
+    /// Sessions kept in the process.
+    #[command(flatten)]
+    pub session_cache: SessionCacheArgs,
     /// Apply pending migrations at start-up (auto) or only report them (check)
     /// [default: auto on SQLite, check on PostgreSQL]
     #[arg(long, env = "TILEBAG_MIGRATE", value_enum)]
@@ -536,6 +541,8 @@ pub struct Config {
     pub trusted_proxies: Vec<Network>,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<Secret>,
+    /// How long and how many looked-up sessions are kept in the process.
+    pub session_cache: crate::session_cache::SessionCacheSettings,
 }
 
 /// A secret setting: its `Debug` never shows it.
@@ -624,6 +631,7 @@ impl Default for Config {
             run_daily_job: true,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            session_cache: crate::session_cache::SessionCacheSettings::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ use tilebag_store::{Session, StoreError, User};
 
 use crate::auth::{CSRF_HEADER, cookie_token, token_hash};
 use crate::error::AppError;
+use crate::session_cache::Lookup;
 use crate::state::AppState;
 
 /// The form field a page's forms carry the token in.
@@ -74,9 +75,23 @@ pub(crate) async fn session_of(
     let Some(token) = token else {
         return Ok(None);
     };
-    let now = state.app.clock.now_s();
-    match state.app.store.session(&token_hash(token), now).await {
-        Ok(found) => Ok(Some(found)),
+    let hash = token_hash(token);
+    let now_ms = state.app.clock.now_ms();
+    let miss = match state.sessions.get(&hash, now_ms) {
+        Lookup::Hit(session, user) => return Ok(Some((session, user))),
+        Lookup::Miss(miss) => miss,
+    };
+    match state
+        .app
+        .store
+        .session(&hash, now_ms.div_euclid(1000))
+        .await
+    {
+        Ok(found) => {
+            let live = state.app.store.notices_live();
+            state.sessions.keep(miss, &hash, &found, now_ms, live);
+            Ok(Some(found))
+        }
         Err(StoreError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),
     }

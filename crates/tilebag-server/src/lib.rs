@@ -22,6 +22,7 @@ pub mod player;
 pub mod ready_made;
 pub mod routes;
 pub mod search_form;
+pub mod session_cache;
 pub mod settings;
 pub mod state;
 pub mod tables;

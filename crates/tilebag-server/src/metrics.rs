@@ -134,6 +134,43 @@ pub fn gauge(out: &mut String, name: &str, help: &str, value: f64) {
     );
 }
 
+/// Appends a counter in Prometheus text format.
+pub fn counter(out: &mut String, name: &str, help: &str, value: u64) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+    );
+}
+
+/// The session cache's and the notice bus's series.
+pub fn render_sessions(out: &mut String, state: &AppState) {
+    let (hits, misses, entries, resets) = state.sessions.counts();
+    let help = "Session lookups answered from the session cache.";
+    counter(out, "tilebag_session_cache_hits_total", help, hits);
+    let help = "Session lookups the session cache could not answer (the database was asked).";
+    counter(out, "tilebag_session_cache_misses_total", help, misses);
+    let help = "Sessions kept in the session cache.";
+    gauge(out, "tilebag_session_cache_entries", help, entries as f64);
+    let help = "Times the session cache was emptied because notices may have been missed.";
+    counter(out, "tilebag_session_cache_resets_total", help, resets);
+    let store = &state.app.store;
+    let help =
+        "Times the notice bus's listening connection was lost or came back (subscribers reset).";
+    counter(
+        out,
+        "tilebag_notice_bus_resets_total",
+        help,
+        store.notice_resets(),
+    );
+    let help = "1 while notices from other servers are heard.";
+    gauge(
+        out,
+        "tilebag_notice_bus_live",
+        help,
+        f64::from(u8::from(store.notices_live())),
+    );
+}
+
 /// Resident memory of this process in bytes (Linux), for the RSS gauge.
 #[must_use]
 pub fn resident_bytes() -> Option<f64> {

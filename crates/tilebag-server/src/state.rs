@@ -83,6 +83,8 @@ pub struct Inner {
     pub passwords: PasswordPool,
     /// Turns and memory for large answers.
     pub heavy: crate::heavy::Heavy,
+    /// Sessions looked up lately.
+    pub sessions: crate::session_cache::SessionCache,
     /// The HTTPS certificate served, if any.
     pub certificates: std::sync::Arc<crate::tls::Certificates>,
     /// The multiplayer tables played in this process.
@@ -121,6 +123,14 @@ impl AppState {
             guest_max_questions: config.guest_limit.max_questions,
             table_idle_ms: config.table_idle_minutes.saturating_mul(60_000),
         };
+        let notices = match store.subscribe(tilebag_store::SESSIONS_CHANNEL) {
+            Ok(notices) => Some(notices),
+            Err(error) => {
+                tracing::warn!(%error, "no session notices: sessions are not cached");
+                None
+            }
+        };
+        let sessions = crate::session_cache::SessionCache::new(config.session_cache, notices);
         let app = App {
             store,
             lexicons: Arc::new(lexicons),
@@ -137,6 +147,7 @@ impl AppState {
             limits,
             passwords,
             heavy: crate::heavy::Heavy::default(),
+            sessions,
             certificates: std::sync::Arc::default(),
             tables: Arc::default(),
             draining: AtomicBool::new(false),

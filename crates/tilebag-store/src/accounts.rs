@@ -54,6 +54,67 @@ pub struct NewSession<'a> {
     pub expires_at: i64,
 }
 
+/// The channel [`SessionNotice`]s are published on.
+pub const SESSIONS_CHANNEL: &str = "sessions";
+
+/// What may have changed about sessions, published on [`SESSIONS_CHANNEL`] in the
+/// transaction of the change, so that copies of sessions and users kept elsewhere (in
+/// other processes too) can be dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionNotice {
+    /// The session with this token hash has ended.
+    Ended(String),
+    /// Some sessions of this player may have ended, or the account itself changed (its
+    /// name, password, rights, settings) or was deleted.
+    User(UserId),
+}
+
+impl SessionNotice {
+    /// As published: `session HASH` or `user ID`.
+    #[must_use]
+    pub fn payload(&self) -> String {
+        match self {
+            SessionNotice::Ended(hash) => format!("session {hash}"),
+            SessionNotice::User(id) => format!("user {}", id.0),
+        }
+    }
+
+    /// Reads a published payload; `None` for one of unknown form.
+    #[must_use]
+    pub fn parse(payload: &str) -> Option<SessionNotice> {
+        match payload.split_once(' ')? {
+            ("session", hash) => Some(SessionNotice::Ended(hash.to_owned())),
+            ("user", id) => id.parse().ok().map(|id| SessionNotice::User(UserId(id))),
+            _ => None,
+        }
+    }
+}
+
+/// Sends `notice` with the transaction `conn` is in.
+async fn announce(
+    conn: &mut sqlx::AnyConnection,
+    outbox: &mut crate::notify::Outbox,
+    notice: &SessionNotice,
+) -> Result<(), StoreError> {
+    Ok(outbox
+        .send(conn, SESSIONS_CHANNEL, &notice.payload())
+        .await?)
+}
+
+/// Runs one statement that changes the account `id` (or its sessions) and announces it, or
+/// fails with [`StoreError::NotFound`] when it changes no row.
+async fn change_account<'q>(
+    conn: &mut sqlx::AnyConnection,
+    outbox: &mut crate::notify::Outbox,
+    id: UserId,
+    statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<(), StoreError> {
+    if statement.execute(&mut *conn).await?.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    announce(conn, outbox, &SessionNotice::User(id)).await
+}
+
 /// The advisory lock registrations take on PostgreSQL ("tbadmin").
 const ADMIN_LOCK: i64 = 0x0074_6261_646d_696e;
 
@@ -132,21 +193,21 @@ impl Store {
 
     /// Sets a new password hash and ends every session of the account.
     pub async fn set_password(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let password_hash = password_hash.to_owned();
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                let update = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(id.0);
+                change_account(conn, outbox, id, update).await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Stores the default lexicon and preferences (already validated JSON), with whether
@@ -159,52 +220,56 @@ impl Store {
         preferences: &str,
         review_leaderboard: bool,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE users SET default_lexicon = $1, preferences = $2, review_leaderboard = $3 WHERE id = $4",
-        )
-        .bind(default_lexicon)
-        .bind(preferences)
-        .bind(i64::from(review_leaderboard))
-        .bind(id.0)
-        .execute(&self.writer)
-        .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        let (default_lexicon, preferences) =
+            (default_lexicon.map(str::to_owned), preferences.to_owned());
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                let update = sqlx::query(
+                    "UPDATE users SET default_lexicon = $1, preferences = $2, review_leaderboard = $3 WHERE id = $4",
+                )
+                .bind(default_lexicon)
+                .bind(preferences)
+                .bind(i64::from(review_leaderboard))
+                .bind(id.0);
+                change_account(conn, outbox, id, update).await
+            })
+        })
+        .await
     }
 
     /// Grants or withdraws admin rights.
     pub async fn set_admin(&self, username: &str, admin: bool) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET is_admin = $1 WHERE username_key = $2")
-            .bind(i64::from(admin))
-            .bind(username.to_lowercase())
-            .execute(&self.writer)
-            .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        let key = username.to_lowercase();
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "UPDATE users SET is_admin = $1 WHERE username_key = $2 RETURNING id",
+                )
+                .bind(i64::from(admin))
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let id = UserId(row.try_get(0)?);
+                announce(conn, outbox, &SessionNotice::User(id)).await
+            })
+        })
+        .await
     }
 
     /// Deletes an account with everything that belongs to it.
     pub async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        let done = sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await?;
-        Ok(())
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await?;
+                let delete = sqlx::query("DELETE FROM users WHERE id = $1").bind(id.0);
+                change_account(conn, outbox, id, delete).await
+            })
+        })
+        .await
     }
 
     /// Stores a new session, made at `now`.
@@ -249,14 +314,21 @@ impl Store {
 
     /// Ends one session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+        let token_hash = token_hash.to_owned();
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                announce(conn, outbox, &SessionNotice::Ended(token_hash)).await
+            })
+        })
+        .await
     }
 
-    /// Deletes sessions expired at `now`; returns how many.
+    /// Deletes sessions expired at `now`; returns how many. (No notice: a copy of a session
+    /// is honoured only until the session's expiry anyway.)
     pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)

@@ -13,6 +13,7 @@ mod checkpoint;
 mod decks;
 mod lists;
 mod migrate;
+mod notify;
 mod prune;
 mod review_stats;
 mod reviews;
@@ -27,11 +28,12 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{NewSession, Session, User, UserId};
+pub use accounts::{NewSession, SESSIONS_CHANNEL, Session, SessionNotice, User, UserId};
 pub use challenges::{ChallengeId, Entry, JobRun, StoredChallenge, WonMedal};
 pub use decks::{Added, CardId, DeckError, DeckHead, DeckId, StoredCard, StoredDeck};
 pub use lists::{ListId, ListSummary, Progress, SaveError};
 pub use migrate::{MIGRATIONS, Migration, SchemaStatus};
+pub use notify::{MAX_CHANNEL, MAX_PAYLOAD, Notice, NoticeError, QUEUE, Subscription};
 pub use review_stats::{
     CardCounts, LeaderboardRow, MAX_STATS_DAYS, Retention, ReviewStats, StatsDays,
 };
@@ -112,6 +114,7 @@ pub struct Store {
     table_queues: wall_queue::WallQueues,
     /// SQLite's log checkpoints (none on PostgreSQL).
     checkpoints: checkpoint::Checkpoints,
+    notices: notify::Notices,
     url: String,
 }
 
@@ -317,6 +320,7 @@ impl Store {
             wall_queues: wall_queue::WallQueues::default(),
             table_queues: wall_queue::WallQueues::default(),
             checkpoints,
+            notices: notify::Notices::new(backend, &url),
             url,
         })
     }
@@ -436,12 +440,26 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> Work<'c, T, E> + Send + 'static,
     {
+        self.unit_noticed(move |conn, _| work(conn)).await
+    }
+
+    /// [`Store::unit`] whose work may send notices: they are delivered if it commits.
+    pub(crate) async fn unit_noticed<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection, &'c mut notify::Outbox) -> Work<'c, T, E>
+            + Send
+            + 'static,
+    {
         let writer = self.writer.clone();
+        let mut outbox = self.notices.outbox();
         let task = tokio::spawn(async move {
             let mut tx = writer.begin().await.map_err(StoreError::from)?;
-            match work(&mut tx).await {
+            match work(&mut tx, &mut outbox).await {
                 Ok(value) => {
                     tx.commit().await.map_err(StoreError::from)?;
+                    outbox.committed();
                     Ok(value)
                 }
                 Err(error) => {
@@ -456,6 +474,7 @@ impl Store {
 
     /// Closes every connection.
     pub async fn close(&self) {
+        self.notices.stop();
         self.pool.close().await;
         self.writer.close().await;
     }

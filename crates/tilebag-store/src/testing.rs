@@ -115,6 +115,34 @@ impl Drop for TestDatabase {
 }
 
 impl crate::Store {
+    /// Sends a notice in a transaction that then fails, so it rolls back.
+    pub async fn publish_rolled_back_for_tests(
+        &self,
+        channel: &str,
+        payload: &str,
+    ) -> Result<(), crate::NoticeError> {
+        let (channel, payload) = (channel.to_owned(), payload.to_owned());
+        self.unit_noticed(move |conn, outbox| {
+            Box::pin(async move {
+                outbox.send(conn, &channel, &payload).await?;
+                Err(crate::StoreError::Other("rolled back on purpose".into()).into())
+            })
+        })
+        .await
+    }
+
+    /// Ends the listening connection of every store on this PostgreSQL database from the
+    /// database's side, as a restart or a network fault would; returns how many it ended.
+    pub async fn kill_listeners_for_tests(&self) -> Result<i64, crate::StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%') AS ended",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
+    }
+
     /// The flush setting ([`crate::Store::commit_flush_setting`]) of `n` pooled connections
     /// held at once, so each is a connection of its own, then (on SQLite) of the writer.
     pub async fn flush_settings_for_tests(

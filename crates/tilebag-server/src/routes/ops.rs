@@ -118,6 +118,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
             sessions as f64,
         );
     }
+    crate::metrics::render_sessions(&mut out, &state);
     let pool = state.app.store.pool_state();
     gauge(
         &mut out,

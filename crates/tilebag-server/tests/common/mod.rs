@@ -20,7 +20,8 @@ pub struct TestApp {
     pub clock: Clock,
     stop: Option<oneshot::Sender<()>>,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
-    pub db: TestDatabase,
+    /// Shared by the replicas on it ([`TestApp::replica`]).
+    pub db: std::sync::Arc<TestDatabase>,
 }
 
 impl TestApp {
@@ -36,6 +37,13 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
+    }
+
+    /// A second server on this app's database, with a store (and a notice listener) of its
+    /// own, on the same clock, as another replica behind a load balancer.
+    pub async fn replica(&self, config: Config) -> TestApp {
+        let store = Store::connect(&self.db.url).await.expect("connect");
+        serve(store, self.db.clone(), self.clock.clone(), config).await
     }
 
     /// Signals shutdown and waits for the server to stop.
@@ -77,6 +85,17 @@ pub async fn spawn_with(backend: &str, migrate: bool, mut config: Config) -> Tes
     } else {
         config.migrate = MigrateMode::Check;
     }
+    serve(store, std::sync::Arc::new(db), clock, config).await
+}
+
+/// Serves `store` on 127.0.0.1:0.
+async fn serve(
+    store: Store,
+    db: std::sync::Arc<TestDatabase>,
+    clock: Clock,
+    mut config: Config,
+) -> TestApp {
+    config.run_daily_job = false;
     let lexicons = Lexicons::new(vec![tilebag_bundled::scowl80()], 0.0);
     let state = AppState::with_clock(store.clone(), lexicons, config, clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -131,5 +131,6 @@ mod accounts;
 mod challenges;
 mod connections;
 mod migrations;
+mod notices;
 mod tables;
 mod walls;

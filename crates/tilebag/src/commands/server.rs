@@ -172,6 +172,7 @@ pub fn serve(args: &ServeArgs, library: &Library, data_dir: &Path) -> anyhow::Re
             challenge_zone: args.challenges.challenge_time_zone,
             medal_min_entries: args.challenges.medal_min_entries,
             run_daily_job: !args.no_daily_job,
+            session_cache: args.session_cache.settings(),
             ..Config::default()
         };
         let tls = args.https.tls(data_dir);
