@@ -255,13 +255,13 @@ async fn load() {
                     .collect();
                 let mut latencies = Vec::new();
                 let mut req = 0u64;
-                let mut tick = tokio::time::interval(Duration::from_millis(1000));
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
                 tick.tick().await;
                 while Instant::now() < deadline {
                     tokio::select! {
                         _ = tick.tick() => {
                             req += 1;
-                            let word = if req % 5 == 0 { mine.pop() } else { None };
+                            let word = if req.is_multiple_of(5) { mine.pop() } else { None };
                             let right = word.is_some();
                             let word = word.unwrap_or_else(|| "QXZJVWK".into());
                             let sent = Instant::now();

@@ -410,12 +410,12 @@ async fn a_table_where_nothing_happens_closes_and_its_sockets_are_told() {
     let table = table_of_qs(&app).await;
     let mut ann = open(&app, table, &guest("host")).await;
     ann.join("Ann").await;
-    app.clock.advance(Duration::from_secs(29 * 60));
+    app.clock.advance(Duration::from_mins(29));
     let swept = tilebag_server::app::sweep::sweep(&app.state.app)
         .await
         .unwrap();
     assert_eq!(swept.tables, 0, "29 minutes is not idle enough");
-    app.clock.advance(Duration::from_secs(2 * 60));
+    app.clock.advance(Duration::from_mins(2));
     let swept = tilebag_server::app::sweep::sweep(&app.state.app)
         .await
         .unwrap();

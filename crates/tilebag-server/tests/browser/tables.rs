@@ -72,7 +72,7 @@ async fn two_players_share_a_table_in_two_browsers() {
     look(&bob, "table-playing-390x844").await;
 
     // Time runs out: both see the solutions, with who found what.
-    app.clock.advance(Duration::from_secs(120));
+    app.clock.advance(Duration::from_mins(2));
     type_into(&bob, "guess", "ZZZ\u{E007}").await;
     wait_for_text(&bob, "#solutions", "Ann").await;
     wait_for_text(&ann, "#solutions", &word).await;
