@@ -3,6 +3,7 @@
 use super::{Criterion, NumRange, Query, Rack, Side};
 use crate::letters::{self, MAX_LEN, MIN_LEN};
 use crate::lexicon::{AlphagramId, INNER_HOOK, Lexicon, Word};
+use crate::trie::Walk;
 
 /// Racks with at most this many blanks (and no classes) are answered by looking up every
 /// way of filling the blanks, instead of scanning all alphagrams of the length.
@@ -105,6 +106,9 @@ impl Lexicon {
                 Criterion::Anagram(rack) if rack.is_plain() && rack.blanks <= ENUMERATED_BLANKS => {
                     blank_fillings(rack)
                 }
+                Criterion::Build(rack) if rack.is_plain() && !self.trie_nodes().is_empty() => {
+                    return Candidates::Ids(self.built_from(rack, lengths));
+                }
                 Criterion::InList(keys) => keys.iter().copied().collect(),
                 _ => continue,
             };
@@ -131,6 +135,25 @@ impl Lexicon {
             })
             .collect();
         Candidates::Ranges(ranges)
+    }
+
+    /// The alphagrams the rack can build with lengths in `lengths`, in id order, from a walk
+    /// of the alphagram trie.
+    fn built_from(&self, rack: &Rack, lengths: NumRange) -> Vec<u32> {
+        let longest = (lengths.max as usize).min(rack.len());
+        let mut ids = Walk::run(
+            self.trie_nodes(),
+            self.trie_ids(),
+            &rack.counts,
+            rack.blanks,
+            longest,
+        );
+        let wanted = self.alphagrams_of_length(lengths.min as usize).start
+            ..self.alphagrams_of_length(longest).end;
+        ids.retain(|id| wanted.contains(id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     fn keeps_alphagram(&self, criterion: &Criterion<'_>, facts: &Facts) -> bool {
