@@ -4,8 +4,8 @@
 //! rack still holds (or a blank stands in for), so its cost follows the answer rather than
 //! the size of the lexicon.
 //!
-//! Nodes are laid out breadth first, so the children of a node are consecutive and in letter
-//! order. Each node is one `u64`: bits 0-25 say which letters it has children for, bit 31 that
+//! The children of a node are consecutive and in letter order, and these groups of siblings
+//! are laid out in depth-first order, so a walk reads memory mostly forwards. Each node is one `u64`: bits 0-25 say which letters it has children for, bit 31 that
 //! an alphagram ends there, and the high 32 bits are the index of its first child; the child
 //! for a letter is found by counting the lower bits of the set. A second column gives the
 //! alphagram id of each node where one ends.
@@ -30,63 +30,84 @@ pub(crate) struct Columns {
 
 /// Builds the trie of `keyed`: (alphagram key, alphagram id) pairs sorted by key.
 pub(crate) fn build(keyed: &[(u128, u32)]) -> Columns {
-    struct Pending {
-        words: std::ops::Range<usize>,
-        depth: usize,
-    }
-    let letter_at =
-        |key: u128, depth: usize| ((key >> (5 * (MAX_LEN - 1 - depth))) & 31) as u32 - 1;
-    let mut queue = vec![Pending {
-        words: 0..keyed.len(),
-        depth: 0,
-    }];
-    let mut columns = Columns::default();
-    let mut next = 0;
-    while let Some(pending) = queue.get(next) {
-        let (mut at, end, depth) = (pending.words.start, pending.words.end, pending.depth);
-        next += 1;
-        let mut id = NO_ALPHAGRAM;
-        // A key of exactly `depth` letters sorts first among those sharing its prefix.
-        if at < end && crate::letters::key_len(keyed[at].0) == depth {
-            id = keyed[at].1;
-            at += 1;
-        }
-        let first_child = queue.len() as u64;
-        let mut mask = 0u64;
-        while at < end {
-            let letter = letter_at(keyed[at].0, depth);
-            let run = keyed[at..end].partition_point(|&(key, _)| letter_at(key, depth) == letter);
-            queue.push(Pending {
-                words: at..at + run,
-                depth: depth + 1,
-            });
-            mask |= 1 << letter;
-            at += run;
-        }
-        let terminal = if id == NO_ALPHAGRAM { 0 } else { TERMINAL };
-        columns.nodes.push(first_child << 32 | terminal | mask);
-        columns.ids.push(id);
-    }
+    let mut columns = Columns {
+        nodes: vec![0],
+        ids: vec![NO_ALPHAGRAM],
+    };
+    fill(&mut columns, keyed, 0, 0);
     columns
 }
 
-/// Whether the columns have the shape [`build`] gives them: breadth first, each node's
-/// children right after the previous node's, alphagram ids below `alphagrams`.
-/// Linear and branch-free enough to check on every load.
+/// Fills in node `node`, whose alphagrams are `keyed` (sharing their first `depth` letters),
+/// then places its children and their subtrees after
+/// everything placed so far: sibling groups come in depth-first order, so a walk down the
+/// trie reads memory mostly forwards.
+fn fill(columns: &mut Columns, keyed: &[(u128, u32)], node: usize, depth: usize) {
+    let letter_at = |key: u128| ((key >> (5 * (MAX_LEN - 1 - depth))) & 31) as u32 - 1;
+    let mut rest = keyed;
+    let mut terminal = 0;
+    // A key of exactly `depth` letters sorts first among those sharing its prefix.
+    if let Some(&(key, id)) = rest.first()
+        && crate::letters::key_len(key) == depth
+    {
+        columns.ids[node] = id;
+        terminal = TERMINAL;
+        rest = &rest[1..];
+    }
+    let mut groups = Vec::new();
+    let mut mask = 0u64;
+    while let Some(&(key, _)) = rest.first() {
+        let letter = letter_at(key);
+        let run = rest.partition_point(|&(key, _)| letter_at(key) == letter);
+        groups.push(&rest[..run]);
+        mask |= 1 << letter;
+        rest = &rest[run..];
+    }
+    // Leaves point nowhere (0) rather than where children would go.
+    let start = columns.nodes.len();
+    let first_child = if groups.is_empty() { 0 } else { start };
+    columns.nodes[node] = (first_child as u64) << 32 | terminal | mask;
+    columns.nodes.resize(start + groups.len(), 0);
+    columns.ids.resize(start + groups.len(), NO_ALPHAGRAM);
+    for (i, group) in groups.into_iter().enumerate() {
+        fill(columns, group, start + i, depth + 1);
+    }
+}
+
+/// Whether the columns have the shape [`build`] gives them: every node's children one group
+/// placed right after the groups before it in depth-first order (so every node is reached
+/// exactly once), leaves pointing nowhere, alphagram ids only where alphagrams end and below
+/// `alphagrams`.
 pub(crate) fn is_well_formed(nodes: &[u64], ids: &[u32], alphagrams: usize) -> bool {
     if nodes.len() != ids.len() {
         return false;
     }
-    let mut expected_child = 1u64;
-    let mut ok = true;
-    for (&node, &id) in nodes.iter().zip(ids) {
-        ok &= node >> 32 == expected_child;
-        ok &= node & !(TERMINAL | u64::from(ALL_LETTERS) | !0 << 32) == 0;
-        ok &= (node & TERMINAL != 0) == (id != NO_ALPHAGRAM);
-        ok &= id == NO_ALPHAGRAM || (id as usize) < alphagrams;
-        expected_child += u64::from((node as u32 & ALL_LETTERS).count_ones());
+    if nodes.is_empty() {
+        return true;
     }
-    ok && (nodes.is_empty() || expected_child == nodes.len() as u64)
+    let mut next = 1;
+    let mut groups = vec![0..1];
+    while let Some(group) = groups.last_mut() {
+        let Some(node) = group.next() else {
+            groups.pop();
+            continue;
+        };
+        // `node` is below `next`, which never passes the number of nodes.
+        let (bits, id) = (nodes[node], ids[node]);
+        let children = (bits as u32 & ALL_LETTERS).count_ones() as usize;
+        let first_child = (bits >> 32) as usize;
+        if bits & !(TERMINAL | u64::from(ALL_LETTERS) | !0 << 32) != 0
+            || (bits & TERMINAL != 0) != (id != NO_ALPHAGRAM)
+            || (id != NO_ALPHAGRAM && id as usize >= alphagrams)
+            || first_child != if children == 0 { 0 } else { next }
+            || next + children > nodes.len()
+        {
+            return false;
+        }
+        groups.push(next..next + children);
+        next += children;
+    }
+    next == nodes.len()
 }
 
 /// A build walk: the rack's tiles as it goes down, and the alphagram ids found.
@@ -95,25 +116,29 @@ pub(crate) struct Walk<'a> {
     ids: &'a [u32],
     counts: Counts,
     blanks: u32,
-    found: Vec<u32>,
+    /// One bit per alphagram id of `wanted`, from its start: sets them in id order for free.
+    found: Vec<u64>,
+    first_wanted: u32,
 }
 
 impl<'a> Walk<'a> {
-    /// Every alphagram id whose letters are among `counts` plus `blanks` blanks, of at most
-    /// `max_len` letters, in no particular order.
+    /// Every alphagram id in `wanted` whose letters are among `counts` plus `blanks` blanks
+    /// and that has at most `max_len` letters, in id order.
     pub(crate) fn run(
-        nodes: &'a [u64],
-        ids: &'a [u32],
+        (nodes, ids): (&'a [u64], &'a [u32]),
         counts: &Counts,
         blanks: usize,
         max_len: usize,
+        wanted: std::ops::Range<u32>,
     ) -> Vec<u32> {
+        let span = wanted.len();
         let mut walk = Walk {
             nodes,
             ids,
             counts: *counts,
             blanks: blanks as u32,
-            found: Vec::new(),
+            found: vec![0; span.div_ceil(64)],
+            first_wanted: wanted.start,
         };
         let held = counts
             .iter()
@@ -121,7 +146,22 @@ impl<'a> Walk<'a> {
             .filter(|&(_, &n)| n > 0)
             .fold(0, |mask, (letter, _)| mask | 1 << letter);
         walk.visit(0, 0, held, max_len.min(MAX_LEN) as u32);
-        walk.found
+        // Bits past the end of `wanted` in the last word are not ids of it.
+        if let Some(last) = walk.found.last_mut()
+            && span % 64 != 0
+        {
+            *last &= (1 << (span % 64)) - 1;
+        }
+        let count = walk.found.iter().map(|w| w.count_ones() as usize).sum();
+        let mut found = Vec::with_capacity(count);
+        for (at, &word) in (wanted.start..).step_by(64).zip(&walk.found) {
+            let mut bits = word;
+            while bits != 0 {
+                found.push(at + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        found
     }
 
     /// Follows the children of `node` with letters from `from` on, `tiles` tiles still to place.
@@ -145,7 +185,10 @@ impl<'a> Walk<'a> {
             if child_bits & TERMINAL != 0
                 && let Some(&id) = self.ids.get(child)
             {
-                self.found.push(id);
+                let bit = id.wrapping_sub(self.first_wanted) as usize;
+                if let Some(word) = self.found.get_mut(bit / 64) {
+                    *word |= 1 << (bit % 64);
+                }
             }
             if tiles <= 1 || child_bits as u32 & ALL_LETTERS == 0 {
                 continue;
