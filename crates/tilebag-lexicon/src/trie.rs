@@ -74,40 +74,31 @@ fn fill(columns: &mut Columns, keyed: &[(u128, u32)], node: usize, depth: usize)
     }
 }
 
-/// Whether the columns have the shape [`build`] gives them: every node's children one group
-/// placed right after the groups before it in depth-first order (so every node is reached
-/// exactly once), leaves pointing nowhere, alphagram ids only where alphagrams end and below
-/// `alphagrams`.
+/// Whether the columns look like what [`build`] makes: only letter and end bits set,
+/// alphagram ids only where alphagrams end and below `alphagrams`, each node's children after
+/// it and inside the trie (leaves pointing nowhere), and as many children in all as there are
+/// nodes below the root. One branch-free pass; a walk is safe on any columns anyway (see the
+/// module's docs), so this only turns damage into an error early.
 pub(crate) fn is_well_formed(nodes: &[u64], ids: &[u32], alphagrams: usize) -> bool {
     if nodes.len() != ids.len() {
         return false;
     }
-    if nodes.is_empty() {
-        return true;
-    }
-    let mut next = 1;
-    let mut groups = vec![0..1];
-    while let Some(group) = groups.last_mut() {
-        let Some(node) = group.next() else {
-            groups.pop();
-            continue;
+    let mut ok = true;
+    let mut children_in_all = 0u64;
+    for (index, (&bits, &id)) in (0u64..).zip(nodes.iter().zip(ids)) {
+        let children = u64::from((bits as u32 & ALL_LETTERS).count_ones());
+        let first_child = bits >> 32;
+        ok &= bits & !(TERMINAL | u64::from(ALL_LETTERS) | !0 << 32) == 0;
+        ok &= (bits & TERMINAL != 0) == (id != NO_ALPHAGRAM);
+        ok &= id == NO_ALPHAGRAM || (id as usize) < alphagrams;
+        ok &= if children == 0 {
+            first_child == 0
+        } else {
+            first_child > index && first_child + children <= nodes.len() as u64
         };
-        // `node` is below `next`, which never passes the number of nodes.
-        let (bits, id) = (nodes[node], ids[node]);
-        let children = (bits as u32 & ALL_LETTERS).count_ones() as usize;
-        let first_child = (bits >> 32) as usize;
-        if bits & !(TERMINAL | u64::from(ALL_LETTERS) | !0 << 32) != 0
-            || (bits & TERMINAL != 0) != (id != NO_ALPHAGRAM)
-            || (id != NO_ALPHAGRAM && id as usize >= alphagrams)
-            || first_child != if children == 0 { 0 } else { next }
-            || next + children > nodes.len()
-        {
-            return false;
-        }
-        groups.push(next..next + children);
-        next += children;
+        children_in_all += children;
     }
-    next == nodes.len()
+    ok && (nodes.is_empty() || children_in_all + 1 == nodes.len() as u64)
 }
 
 /// A build walk: the rack's tiles as it goes down, and the alphagram ids found.
