@@ -139,7 +139,7 @@ impl<'a> Walk<'a> {
         walk.visit(0, 0, held, max_len.min(MAX_LEN) as u32);
         // Bits past the end of `wanted` in the last word are not ids of it.
         if let Some(last) = walk.found.last_mut()
-            && span % 64 != 0
+            && !span.is_multiple_of(64)
         {
             *last &= (1 << (span % 64)) - 1;
         }
