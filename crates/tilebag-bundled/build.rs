@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use tilebag_lexicon::{ImportOptions, Lexicon, TileBag, WordList};
+use tilebag_lexicon::{AlignedBytes, ImportOptions, Lexicon, TileBag, WordList};
 
 /// Reads a gzip-compressed word list of the crate's `data` directory.
 fn read_list(source: &str) -> WordList {
@@ -28,6 +28,10 @@ fn main() {
         "definitions.txt.gz defines {unknown} words that are not in SCOWL80"
     );
     let lexicon = Lexicon::build("SCOWL80", &list, &TileBag::english());
+    // The binary opens these bytes without checking every entry: check them all here.
+    let checked = Lexicon::from_bytes(AlignedBytes::copy_from(lexicon.as_bytes()))
+        .unwrap_or_else(|e| panic!("the built lexicon fails its own checks: {e}"));
+    assert_eq!(checked.word_count(), list.entries().len());
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("scowl80.tbx");
     std::fs::write(out, lexicon.as_bytes()).expect("OUT_DIR is writable");

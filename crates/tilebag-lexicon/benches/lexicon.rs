@@ -76,11 +76,7 @@ impl Baseline {
 
 fn words(lexicon: &Lexicon, query: &Query<'_>) -> Vec<&'static str> {
     let _ = lexicon;
-    LEXICON
-        .search(query)
-        .into_iter()
-        .flat_map(|id| LEXICON.alphagram(id).words().map(|w| w.text()))
-        .collect()
+    LEXICON.words_of(&LEXICON.search(query))
 }
 
 fn rack(kind: &str, text: &str) -> Query<'static> {
@@ -126,11 +122,35 @@ fn anagram(bencher: Bencher, text: &str) {
     bencher.bench(|| words(&LEXICON, black_box(&query)));
 }
 
-#[divan::bench]
-fn build_aeinrst_two_blanks(bencher: Bencher) {
-    let query = rack("build", "AEINRST??");
+/// Build racks from no blanks to four, the way players ask for the words in their rack.
+const BUILD_RACKS: [&str; 5] = [
+    "AEINRST",
+    "AEINRST?",
+    "AEINRST??",
+    "AEINRST???",
+    "AEINRST????",
+];
+
+#[divan::bench(args = BUILD_RACKS)]
+fn build(bencher: Bencher, text: &str) {
+    let query = rack("build", text);
     LazyLock::force(&LEXICON);
     bencher.bench(|| words(&LEXICON, black_box(&query)));
+}
+
+/// Turning one search's alphagrams into words, counted per word.
+#[divan::bench]
+fn words_of_results(bencher: Bencher) {
+    let query = Query::of(Criterion::Length(NumRange::exactly(7)));
+    LazyLock::force(&LEXICON);
+    let ids = LEXICON.search(&query);
+    let count: usize = ids
+        .iter()
+        .map(|&id| LEXICON.alphagram(id).anagram_count())
+        .sum();
+    bencher
+        .counter(divan::counter::ItemsCount::new(count))
+        .bench(|| LEXICON.words_of(black_box(&ids)));
 }
 
 #[divan::bench]
@@ -165,8 +185,10 @@ fn baseline_anagram(bencher: Bencher, (letters, blanks): (&str, usize)) {
     });
 }
 
-#[divan::bench]
-fn baseline_build_aeinrst_two_blanks(bencher: Bencher) {
+#[divan::bench(args = BUILD_RACKS)]
+fn baseline_build(bencher: Bencher, text: &str) {
     LazyLock::force(&BASELINE);
-    bencher.bench(|| BASELINE.query(black_box("AEINRST"), 2, false));
+    let letters = text.trim_end_matches('?');
+    let blanks = text.len() - letters.len();
+    bencher.bench(|| BASELINE.query(black_box(letters), blanks, false));
 }

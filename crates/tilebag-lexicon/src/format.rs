@@ -9,7 +9,9 @@ use std::ops::Range;
 
 /// The first bytes of every prebuilt lexicon.
 pub const MAGIC: &[u8; 8] = b"TILEBAG\x01";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// Version 1 lacked the alphagram trie; it is still read, and searched without the trie.
+const VERSION_WITHOUT_TRIE: u32 = 1;
 const ENDIAN_MARK: u32 = 0x0102_0304;
 const ALIGN: usize = 16;
 
@@ -42,9 +44,14 @@ pub(crate) enum Section {
     DefinitionStarts,
     /// UTF-8 definitions, concatenated.
     Definitions,
+    /// `u64` per node of the alphagram trie (see [`crate::trie`]); empty in version 1.
+    TrieNodes,
+    /// `u32` per node of the alphagram trie: the alphagram ending there, or `u32::MAX`.
+    TrieIds,
 }
 
-pub(crate) const SECTIONS: usize = 13;
+pub(crate) const SECTIONS: usize = 15;
+const SECTIONS_WITHOUT_TRIE: usize = 13;
 const HEADER: usize = 24 + SECTIONS * 16;
 
 /// Bytes that start on a 16-byte boundary, so columns can be viewed as integer slices.
@@ -155,29 +162,32 @@ impl<'a> Writer<'a> {
 
 /// Reads the section table of prebuilt lexicon bytes; checks bounds and alignment only.
 pub(crate) fn sections(bytes: &[u8]) -> Result<[Range<usize>; SECTIONS], FormatError> {
-    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+    if bytes.len() < 24 + SECTIONS_WITHOUT_TRIE * 16 || &bytes[..8] != MAGIC {
         return Err(FormatError::NotALexicon);
     }
     let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
     let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-    if u32_at(8) != VERSION {
-        return Err(FormatError::Version { found: u32_at(8) });
-    }
-    if u32_at(12) != ENDIAN_MARK || u32_at(16) as usize != SECTIONS {
+    let count = match u32_at(8) {
+        VERSION => SECTIONS,
+        VERSION_WITHOUT_TRIE => SECTIONS_WITHOUT_TRIE,
+        found => return Err(FormatError::Version { found }),
+    };
+    if u32_at(12) != ENDIAN_MARK || u32_at(16) as usize != count || bytes.len() < 24 + count * 16 {
         return Err(damaged("unexpected header"));
     }
     if !(bytes.as_ptr() as usize).is_multiple_of(ALIGN) {
         return Err(damaged("data is not 16-byte aligned in memory"));
     }
+    // Sections a version lacks are empty.
     let mut ranges: [Range<usize>; SECTIONS] = Default::default();
-    for (i, range) in ranges.iter_mut().enumerate() {
+    for (i, range) in ranges.iter_mut().enumerate().take(count) {
         let start = usize::try_from(u64_at(24 + i * 16))
             .map_err(|_| damaged("section offset too large"))?;
         let len = usize::try_from(u64_at(32 + i * 16))
             .map_err(|_| damaged("section length too large"))?;
         let end = start.checked_add(len).filter(|&end| end <= bytes.len());
         match end {
-            Some(end) if start % ALIGN == 0 && start >= HEADER => *range = start..end,
+            Some(end) if start % ALIGN == 0 && start >= 24 + count * 16 => *range = start..end,
             _ => return Err(damaged(format!("section {i} lies outside the data"))),
         }
     }

@@ -10,6 +10,7 @@ use crate::import::WordList;
 use crate::letters::{self, MAX_LEN};
 use crate::lexicon::{INNER_HOOK, Lexicon};
 use crate::probability::Combinations;
+use crate::trie;
 
 impl Lexicon {
     /// Builds the full index of a word list.
@@ -84,6 +85,11 @@ impl Lexicon {
             definition_starts.push(definitions.len() as u32);
         }
 
+        let mut keyed: Vec<(u128, u32)> =
+            keys.iter().zip(0..).map(|(&key, id)| (key, id)).collect();
+        keyed.sort_unstable();
+        let trie = trie::build(&keyed);
+
         let meta = format!("{name}\n{}", bag.to_text());
         let packed: Vec<u128> = keys
             .iter()
@@ -103,6 +109,8 @@ impl Lexicon {
         writer.push(Section::BackHooks, &back);
         writer.push(Section::DefinitionStarts, &definition_starts);
         writer.push(Section::Definitions, &definitions);
+        writer.push(Section::TrieNodes, &trie.nodes);
+        writer.push(Section::TrieIds, &trie.ids);
         Lexicon::from_bytes(writer.finish()).expect("a freshly built lexicon is valid")
     }
 }

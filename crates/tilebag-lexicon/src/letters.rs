@@ -84,17 +84,26 @@ pub fn is_key_of_len(key: u128, len: usize) -> bool {
     if key >> (5 * MAX_LEN) != 0 || len > MAX_LEN {
         return false;
     }
+    // Padding: everything below the `len` letters is zero.
+    let padding = 5 * (MAX_LEN - len);
+    if padding > 0 && key & ((1u128 << padding) - 1) != 0 {
+        return false;
+    }
+    // Letters: codes 1 to 26, never decreasing. Read from two u64 halves (cheaper shifts).
+    let (high, low) = ((key >> 40) as u64, key as u64 & ((1 << 40) - 1));
     let mut previous = 1;
-    (0..MAX_LEN).all(|i| {
-        let code = (key >> (5 * (MAX_LEN - 1 - i))) & 31;
-        let ok = if i < len {
-            (previous..=26).contains(&code)
+    for i in 0..len {
+        let code = if i < 7 {
+            (high >> (5 * (6 - i))) & 31
         } else {
-            code == 0
+            (low >> (5 * (14 - i))) & 31
         };
+        if code < previous || code > 26 {
+            return false;
+        }
         previous = code;
-        ok
-    })
+    }
+    true
 }
 
 /// The letter indexes (0 for `A`) of a key in alphabetical order, and how many there are.

@@ -1,14 +1,18 @@
 //! A loaded lexicon: its words, alphagrams and the facts about them.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::bag::TileBag;
+use crate::check::{LENGTHS, Layout, check_contents};
 use crate::format::{self, AlignedBytes, FormatError, SECTIONS, Section, damaged};
 use crate::letters::{self, MAX_LEN};
 
+mod text;
+
 /// Bit 31 of a word's hook set: the word minus that end's letter is a word (an inner hook).
 pub(crate) const INNER_HOOK: u32 = 1 << 31;
-const LENGTHS: usize = MAX_LEN + 2;
 
 /// Identifies an alphagram of one lexicon. Ids run in probability order: by length, then rank.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,6 +21,15 @@ pub struct AlphagramId(pub u32);
 /// Identifies a word of one lexicon. A word's id follows its alphagram's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WordId(pub u32);
+
+/// How much of a lexicon's bytes to check on load.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// Everything: bytes from outside the program.
+    Check,
+    /// Sizes only: bytes the program embedded, checked entry by entry when it was built.
+    CheckedAtBuild,
+}
 
 enum Blob {
     Static(&'static [u8]),
@@ -32,6 +45,9 @@ pub struct Lexicon {
     length_starts: [u32; LENGTHS],
     word_starts: [u32; LENGTHS],
     text_starts: [usize; LENGTHS],
+    /// The words of each length as one string, made on first use (borrowed from static data,
+    /// copied from owned data), so that no word's text is checked as UTF-8 again.
+    texts: [OnceLock<Cow<'static, str>>; LENGTHS],
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -48,16 +64,29 @@ impl Lexicon {
     /// Uses prebuilt lexicon bytes that live for the whole program (e.g. `include_bytes!`),
     /// without copying them when they are 16-byte aligned.
     pub fn from_static(bytes: &'static [u8]) -> Result<Lexicon, FormatError> {
+        Lexicon::open(Lexicon::static_blob(bytes), Trust::Check)
+    }
+
+    /// Like [`Lexicon::from_static`], for bytes the program embedded after checking them when
+    /// it was built (loading them with [`Lexicon::from_bytes`] in a build script): only the
+    /// header and the sizes of the columns are checked, not every entry, so opening costs the
+    /// same whatever the lexicon's size. Bytes that were not checked so may give wrong
+    /// answers or panics; never pass bytes from outside the program.
+    pub fn from_embedded(bytes: &'static [u8]) -> Result<Lexicon, FormatError> {
+        Lexicon::open(Lexicon::static_blob(bytes), Trust::CheckedAtBuild)
+    }
+
+    fn static_blob(bytes: &'static [u8]) -> Blob {
         if (bytes.as_ptr() as usize).is_multiple_of(16) {
-            Lexicon::open(Blob::Static(bytes))
+            Blob::Static(bytes)
         } else {
-            Lexicon::open(Blob::Owned(AlignedBytes::copy_from(bytes)))
+            Blob::Owned(AlignedBytes::copy_from(bytes))
         }
     }
 
     /// Uses prebuilt lexicon bytes, e.g. read from a file.
     pub fn from_bytes(bytes: AlignedBytes) -> Result<Lexicon, FormatError> {
-        Lexicon::open(Blob::Owned(bytes))
+        Lexicon::open(Blob::Owned(bytes), Trust::Check)
     }
 
     /// The prebuilt form, to store and load later with [`Lexicon::from_bytes`].
@@ -69,7 +98,7 @@ impl Lexicon {
         }
     }
 
-    fn open(blob: Blob) -> Result<Lexicon, FormatError> {
+    fn open(blob: Blob, trust: Trust) -> Result<Lexicon, FormatError> {
         let bytes = match &blob {
             Blob::Static(bytes) => bytes,
             Blob::Owned(bytes) => bytes.as_bytes(),
@@ -81,13 +110,17 @@ impl Lexicon {
             .split_once('\n')
             .ok_or_else(|| damaged("no tile bag"))?;
         let bag = TileBag::parse(bag).map_err(|e| damaged(e.to_string()))?;
-        let check = Checked::new(bytes, &ranges)?;
+        let layout = Layout::new(bytes, &ranges)?;
+        if trust == Trust::Check {
+            check_contents(bytes, &ranges, &layout)?;
+        }
         Ok(Lexicon {
             name: name.to_owned(),
             bag,
-            length_starts: check.length_starts,
-            word_starts: check.word_starts,
-            text_starts: check.text_starts,
+            length_starts: layout.length_starts,
+            word_starts: layout.word_starts,
+            text_starts: layout.text_starts,
+            texts: Default::default(),
             blob,
             ranges,
         })
@@ -111,6 +144,14 @@ impl Lexicon {
 
     pub(crate) fn first_words(&self) -> &[u32] {
         self.column(Section::FirstWord)
+    }
+
+    pub(crate) fn trie_nodes(&self) -> &[u64] {
+        self.column(Section::TrieNodes)
+    }
+
+    pub(crate) fn trie_ids(&self) -> &[u32] {
+        self.column(Section::TrieIds)
     }
 
     pub(crate) fn front_hooks(&self) -> &[u32] {
@@ -226,13 +267,6 @@ impl Lexicon {
 
     fn word_len(&self, id: u32) -> usize {
         self.word_starts.partition_point(|&start| start <= id) - 1
-    }
-
-    fn word_text(&self, id: u32, len: usize) -> &str {
-        let start = self.text_starts[len] + (id - self.word_starts[len]) as usize * len;
-        let text: &[u8] = self.column(Section::Text);
-        // Checked on load: the text is upper-case ASCII.
-        std::str::from_utf8(&text[start..start + len]).unwrap_or_default()
     }
 
     fn definition(&self, id: u32) -> Option<&str> {
@@ -420,109 +454,5 @@ impl<'a> Word<'a> {
     #[must_use]
     pub fn definition(&self) -> Option<&'a str> {
         self.lexicon.definition(self.id)
-    }
-}
-
-/// The results of checking a prebuilt lexicon's columns against each other.
-#[allow(
-    clippy::struct_field_names,
-    reason = "each is the start of something per length"
-)]
-struct Checked {
-    length_starts: [u32; LENGTHS],
-    word_starts: [u32; LENGTHS],
-    text_starts: [usize; LENGTHS],
-}
-
-impl Checked {
-    fn new(bytes: &[u8], ranges: &[Range<usize>; SECTIONS]) -> Result<Checked, FormatError> {
-        let col = |s: Section| &ranges[s as usize];
-        let keys: &[u128] = format::column(bytes, col(Section::Keys))?;
-        let alphagrams = keys.len();
-        let first: &[u32] = format::column(bytes, col(Section::FirstWord))?;
-        let words = format::column::<u32>(bytes, col(Section::FrontHooks))?.len();
-        let lengths = |s: Section, n: usize| -> Result<(), FormatError> {
-            let len = ranges[s as usize].len();
-            if len == n {
-                Ok(())
-            } else {
-                Err(damaged(format!(
-                    "column {s:?} has {len} bytes, expected {n}"
-                )))
-            }
-        };
-        lengths(Section::Combinations, alphagrams * 8)?;
-        lengths(Section::Masks, alphagrams * 4)?;
-        lengths(Section::PackedCounts, alphagrams * 16)?;
-        lengths(Section::FirstWord, (alphagrams + 1) * 4)?;
-        lengths(Section::ByKey, alphagrams * 4)?;
-        lengths(Section::LengthStarts, LENGTHS * 4)?;
-        lengths(Section::BackHooks, words * 4)?;
-        if first.first() != Some(&0) || first.last().map(|&w| w as usize) != Some(words) {
-            return Err(damaged("word ranges do not cover the words"));
-        }
-        if first.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(damaged("an alphagram has no words"));
-        }
-        let length_starts: [u32; LENGTHS] =
-            format::column::<u32>(bytes, col(Section::LengthStarts))?
-                .try_into()
-                .map_err(|_| damaged("length table"))?;
-        if length_starts[letters::MIN_LEN] != 0
-            || length_starts.windows(2).any(|w| w[0] > w[1])
-            || length_starts[LENGTHS - 1] as usize != alphagrams
-        {
-            return Err(damaged("length table out of order"));
-        }
-        let mut word_starts = [0u32; LENGTHS];
-        let mut text_starts = [0usize; LENGTHS];
-        for len in 0..LENGTHS {
-            let start = length_starts[len] as usize;
-            word_starts[len] = first[start];
-            text_starts[len] = if len == 0 {
-                0
-            } else {
-                text_starts[len - 1]
-                    + (word_starts[len] - word_starts[len - 1]) as usize * (len - 1)
-            };
-        }
-        // Everything about an alphagram is worked out from its key: each must have the length
-        // of its place in the length table.
-        for len in 0..LENGTHS - 1 {
-            let ids = length_starts[len] as usize..length_starts[len + 1] as usize;
-            if !keys[ids]
-                .iter()
-                .all(|&key| letters::is_key_of_len(key, len))
-            {
-                return Err(damaged(format!(
-                    "an alphagram key of length {len} is malformed"
-                )));
-            }
-        }
-        // Lookups index the key column through this table: ids must stay in range.
-        let by_key: &[u32] = format::column(bytes, col(Section::ByKey))?;
-        if by_key.iter().any(|&id| id as usize >= alphagrams) {
-            return Err(damaged("lookup table points outside the alphagrams"));
-        }
-        let text: &[u8] = &bytes[col(Section::Text).clone()];
-        let expected_text =
-            text_starts[LENGTHS - 1] + (words - word_starts[LENGTHS - 1] as usize) * (LENGTHS - 1);
-        if text.len() != expected_text || !text.iter().all(u8::is_ascii_uppercase) {
-            return Err(damaged("word text does not match the words"));
-        }
-        let definition_starts: &[u32] = format::column(bytes, col(Section::DefinitionStarts))?;
-        let definitions = col(Section::Definitions).len();
-        if !(definition_starts.is_empty() && definitions == 0)
-            && (definition_starts.len() != words + 1
-                || definition_starts.windows(2).any(|w| w[0] > w[1])
-                || definition_starts.last().map(|&e| e as usize) != Some(definitions))
-        {
-            return Err(damaged("definition table does not match the words"));
-        }
-        Ok(Checked {
-            length_starts,
-            word_starts,
-            text_starts,
-        })
     }
 }

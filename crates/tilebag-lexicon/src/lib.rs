@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod bag;
+mod check;
 mod format;
 mod import;
 mod index;
@@ -14,6 +15,7 @@ pub mod letters;
 mod lexicon;
 pub mod probability;
 pub mod query;
+mod trie;
 
 pub use bag::{BagError, TileBag};
 pub use format::{AlignedBytes, FormatError};

@@ -3,7 +3,7 @@
 mod common;
 
 use proptest::prelude::*;
-use tilebag_lexicon::query::{Criterion, Pattern, Query, Rack};
+use tilebag_lexicon::query::{Criterion, NumRange, Pattern, Query, Rack};
 use tilebag_lexicon::{Lexicon, TileBag, WordList};
 
 const ALPHABET: &[u8] = b"AEIRSTQZ";
@@ -106,8 +106,78 @@ fn expected(list: &WordList, keep: impl Fn(&[u8]) -> bool) -> Vec<String> {
         .collect()
 }
 
+/// Letters of `word` that `letters` lacks, counting repeats.
+fn missing(word: &[u8], letters: &[u8]) -> usize {
+    let mut left = letters.to_vec();
+    word.iter()
+        .filter(|l| match left.iter().position(|x| x == *l) {
+            Some(i) => {
+                left.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .count()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn builds_with_blanks_lengths_and_other_criteria_match_brute_force(
+        words in words(),
+        letters in prop::collection::vec(letter(), 0..8),
+        blanks in 0usize..=8,
+        lengths in (0u32..8, 0u32..8),
+        include in prop::option::of((letter(), any::<bool>())),
+    ) {
+        prop_assume!(!letters.is_empty() || blanks > 0);
+        let list = WordList::from_words(&words).expect("valid words");
+        let lexicon = Lexicon::build("P", &list, &TileBag::english());
+        let text = format!("{}{}", String::from_utf8_lossy(&letters), "?".repeat(blanks));
+        let (min, max) = (lengths.0.min(lengths.1), lengths.0.max(lengths.1));
+        let mut criteria = vec![
+            Criterion::Build(Rack::parse(&text).expect("valid rack")),
+            Criterion::Length(NumRange::new(min, max)),
+        ];
+        if let Some((letter, not)) = include {
+            criteria.push(Criterion::includes(&char::from(letter).to_string(), not).expect("a letter"));
+        }
+        let query = Query { criteria, ..Query::default() };
+        let n = letters.len() + blanks;
+        prop_assert_eq!(
+            common::words_found(&lexicon, &query),
+            expected(&list, |w| {
+                w.len() <= n
+                    && (min as usize..=max as usize).contains(&w.len())
+                    && missing(w, &letters) <= blanks
+                    && include.is_none_or(|(l, not)| w.contains(&l) != not)
+            }),
+            "build {} lengths {}-{} include {:?}", text, min, max, include
+        );
+    }
+
+    #[test]
+    fn builds_by_trie_come_in_the_order_of_a_scan(
+        words in words(),
+        letters in prop::collection::vec(letter(), 1..8),
+        blanks in 1usize..=4,
+        offset in 0usize..5,
+        limit in prop::option::of(0usize..10),
+    ) {
+        // A class of every letter works like a blank but is answered by scanning.
+        let list = WordList::from_words(&words).expect("valid words");
+        let lexicon = Lexicon::build("P", &list, &TileBag::english());
+        let letters = String::from_utf8_lossy(&letters).into_owned();
+        let query = |tile: &str| Query {
+            criteria: vec![Criterion::Build(
+                Rack::parse(&format!("{letters}{}", tile.repeat(blanks))).expect("valid rack"),
+            )],
+            offset,
+            limit,
+        };
+        prop_assert_eq!(lexicon.search(&query("?")), lexicon.search(&query("[A-Z]")));
+    }
 
     #[test]
     fn racks_match_brute_force(words in words(), tiles in tiles()) {

@@ -548,6 +548,33 @@ fn prebuilt_bytes_load_back_identically() {
 }
 
 #[test]
+fn version_1_bytes_without_the_trie_load_and_build_by_scanning() {
+    let lex = lexicon();
+    let mut bytes = lex.as_bytes().to_vec();
+    // Version 1 had the same header and thirteen sections: the last two (the trie) are ignored.
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    bytes[16..20].copy_from_slice(&13u32.to_le_bytes());
+    let old = Lexicon::from_bytes(tilebag_lexicon::AlignedBytes::copy_from(&bytes)).expect("loads");
+    for rack_text in ["AEINRST", "AT?", "RE??"] {
+        let build = |lexicon: &Lexicon| words(lexicon, vec![Criterion::Build(rack(rack_text))]);
+        assert_eq!(build(&old), build(&lex), "{rack_text}");
+    }
+}
+
+#[test]
+fn words_of_lists_each_alphagrams_words_in_the_order_given() {
+    let lex = lexicon();
+    let mut ids = lex.search(&Query::default());
+    ids.reverse();
+    let one_by_one: Vec<&str> = ids
+        .iter()
+        .flat_map(|&id| lex.alphagram(id).words().map(|w| w.text()))
+        .collect();
+    assert!(one_by_one.len() > 10);
+    assert_eq!(lex.words_of(&ids), one_by_one);
+}
+
+#[test]
 fn damaged_prebuilt_bytes_are_errors_not_panics() {
     let lex = lexicon();
     let bytes = lex.as_bytes();

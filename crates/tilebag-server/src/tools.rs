@@ -32,11 +32,7 @@ pub fn anagram<'a>(
             )));
         }
     };
-    let mut words: Vec<&str> = lexicon
-        .search(&Query::of(criterion))
-        .into_iter()
-        .flat_map(|id| lexicon.alphagram(id).words().map(|w| w.text()))
-        .collect();
+    let mut words = lexicon.words_of(&lexicon.search(&Query::of(criterion)));
     words.sort_unstable();
     Ok(AnagramOut {
         lexicon: lexicon.name(),

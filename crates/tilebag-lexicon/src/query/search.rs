@@ -3,6 +3,7 @@
 use super::{Criterion, NumRange, Query, Rack, Side};
 use crate::letters::{self, MAX_LEN, MIN_LEN};
 use crate::lexicon::{AlphagramId, INNER_HOOK, Lexicon, Word};
+use crate::trie::Walk;
 
 /// Racks with at most this many blanks (and no classes) are answered by looking up every
 /// way of filling the blanks, instead of scanning all alphagrams of the length.
@@ -12,24 +13,36 @@ impl Lexicon {
     /// The alphagrams that meet every criterion of the query, in probability order.
     #[must_use]
     pub fn search(&self, query: &Query<'_>) -> Vec<AlphagramId> {
-        let (word_level, alphagram_level): (Vec<&Criterion<'_>>, Vec<&Criterion<'_>>) =
-            query.criteria.iter().partition(|c| is_word_level(c));
+        let candidates = self.candidates(query);
+        // A criterion the candidates meet by construction need not be checked again.
+        let enforced = match &candidates {
+            Candidates::Exact { criterion, .. } => Some(*criterion),
+            _ => None,
+        };
+        let (word_level, alphagram_level): (Vec<&Criterion<'_>>, Vec<&Criterion<'_>>) = query
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| Some(i) != enforced)
+            .map(|(_, c)| c)
+            .partition(|c| is_word_level(c));
         let (keys, masks, counts) = (self.keys(), self.masks(), self.packed_counts());
         let keep = |id: u32| {
-            let facts = Facts {
-                id,
-                key: keys[id as usize],
-                mask: masks[id as usize],
-                counts: counts[id as usize],
-            };
-            alphagram_level
-                .iter()
-                .all(|c| self.keeps_alphagram(c, &facts))
-                && (word_level.is_empty()
-                    || self
-                        .alphagram(AlphagramId(id))
-                        .words()
-                        .any(|w| word_level.iter().all(|c| keeps_word(c, &w))))
+            (alphagram_level.is_empty() || {
+                let facts = Facts {
+                    id,
+                    key: keys[id as usize],
+                    mask: masks[id as usize],
+                    counts: counts[id as usize],
+                };
+                alphagram_level
+                    .iter()
+                    .all(|c| self.keeps_alphagram(c, &facts))
+            }) && (word_level.is_empty()
+                || self
+                    .alphagram(AlphagramId(id))
+                    .words()
+                    .any(|w| word_level.iter().all(|c| keeps_word(c, &w))))
         };
         let mut found = Vec::new();
         let mut skipped = 0;
@@ -44,8 +57,10 @@ impl Lexicon {
                 found.push(AlphagramId(id));
             }
         };
-        match self.candidates(query) {
-            Candidates::Ids(ids) => ids.into_iter().for_each(&mut visit),
+        match candidates {
+            Candidates::Ids(ids) | Candidates::Exact { ids, .. } => {
+                ids.into_iter().for_each(&mut visit);
+            }
             Candidates::Ranges(ranges) => {
                 // A rack rules out most alphagrams by two bit tricks; test those in a tight
                 // loop before the general checks.
@@ -100,10 +115,16 @@ impl Lexicon {
                 None => return Candidates::Ids(Vec::new()),
             }
         }
-        for criterion in &query.criteria {
+        for (i, criterion) in query.criteria.iter().enumerate() {
             let keys = match criterion {
                 Criterion::Anagram(rack) if rack.is_plain() && rack.blanks <= ENUMERATED_BLANKS => {
                     blank_fillings(rack)
+                }
+                Criterion::Build(rack) if rack.is_plain() && !self.trie_nodes().is_empty() => {
+                    return Candidates::Exact {
+                        ids: self.built_from(rack, lengths),
+                        criterion: i,
+                    };
                 }
                 Criterion::InList(keys) => keys.iter().copied().collect(),
                 _ => continue,
@@ -131,6 +152,21 @@ impl Lexicon {
             })
             .collect();
         Candidates::Ranges(ranges)
+    }
+
+    /// The alphagrams the rack can build with lengths in `lengths`, in id order, from a walk
+    /// of the alphagram trie.
+    fn built_from(&self, rack: &Rack, lengths: NumRange) -> Vec<u32> {
+        let longest = (lengths.max as usize).min(rack.len());
+        let wanted = self.alphagrams_of_length(lengths.min as usize).start
+            ..self.alphagrams_of_length(longest).end;
+        Walk::run(
+            (self.trie_nodes(), self.trie_ids()),
+            &rack.counts,
+            rack.blanks,
+            longest,
+            wanted,
+        )
     }
 
     fn keeps_alphagram(&self, criterion: &Criterion<'_>, facts: &Facts) -> bool {
@@ -175,7 +211,13 @@ struct Facts {
 }
 
 enum Candidates {
+    /// Ids to check against every criterion.
     Ids(Vec<u32>),
+    /// Ids that meet the criterion at this index of the query: check the others.
+    Exact {
+        ids: Vec<u32>,
+        criterion: usize,
+    },
     Ranges(Vec<std::ops::Range<u32>>),
 }
 
