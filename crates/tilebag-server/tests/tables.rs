@@ -29,6 +29,12 @@ async fn table_of_qs(app: &TestApp) -> i64 {
     made["id"].as_i64().expect("id")
 }
 
+/// The JSON a GET of `path` answers.
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    let response = app.client().get(app.url(path)).send().await.expect("get");
+    response.json().await.expect("json")
+}
+
 /// Waits, polling, until `done` holds (or fails after a while).
 async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
@@ -112,15 +118,7 @@ async fn both_players_see_a_word_claimed_once_by_whoever_typed_it_first() {
             "solved",
             "{backend}"
         );
-        let view: Value = app
-            .client()
-            .get(app.url("/api/v1/tables/1"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let view = get_json(&app, "/api/v1/tables/1").await;
         let words: u32 = view["members"]
             .as_array()
             .unwrap()
@@ -383,15 +381,7 @@ async fn many_visits_of_join_guess_chat_leave_leave_nothing_behind() {
             counts.sockets.load(std::sync::atomic::Ordering::Relaxed) == 2
         })
         .await;
-        let view: Value = app
-            .client()
-            .get(app.url("/api/v1/tables/1"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let view = get_json(&app, "/api/v1/tables/1").await;
         assert_eq!(
             view["members"].as_array().unwrap().len(),
             2,
@@ -428,14 +418,5 @@ async fn a_table_where_nothing_happens_closes_and_its_sockets_are_told() {
         .await
         .unwrap();
     assert_eq!(gone.status(), 404);
-    let lobby: Value = app
-        .client()
-        .get(app.url("/api/v1/tables"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(lobby, json!([]));
+    assert_eq!(get_json(&app, "/api/v1/tables").await, json!([]));
 }
