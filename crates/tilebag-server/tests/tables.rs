@@ -381,7 +381,7 @@ async fn many_visits_of_join_guess_chat_leave_leave_nothing_behind() {
             counts.sockets.load(std::sync::atomic::Ordering::Relaxed) == 2
         })
         .await;
-        let view = get_json(&app, "/api/v1/tables/1").await;
+        let view = get_json(app, "/api/v1/tables/1").await;
         assert_eq!(
             view["members"].as_array().unwrap().len(),
             2,
